@@ -1,0 +1,209 @@
+"""Find every rule's pattern sets in a parsed draft, in one pass of one Matcher and one PhraseMatcher.
+
+Phrases match on spaCy's NORM attribute (lowercase, contractions expanded, curly apostrophes folded),
+so "I’ll call" in a rule matches "I will call" and "i'll call" in a draft. Token patterns are spaCy
+Matcher patterns. Derived sets narrow or combine others by sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from .parse import get_pipeline, make_pattern_doc
+from .ruleset import SET_REFERENCE_RE, PatternSet, Rule, RuleFileError
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start_token: int
+    end_token: int
+    start: int
+    end: int
+    words: int
+    is_question: bool
+    is_greeting: bool = False
+
+    @property
+    def is_content(self) -> bool:
+        return self.words > 0 and not self.is_greeting
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    start_token: int
+    end_token: int
+    sentence: int
+
+
+def is_word(token) -> bool:
+    if token._.template_tag:
+        return False
+    if token._.placeholder:
+        return True
+    return not (token.is_punct or token.is_space or token.is_quote or token.is_bracket) and any(
+        char.isalnum() for char in token.text
+    )
+
+
+GREETING_WORDS = frozenset({"hi", "hello", "hey", "dear", "morning", "afternoon", "evening", "greetings", "hiya",
+                            "howdy", "good", "yo", "hallo", "bonjour", "hola", "g'day"})
+
+
+def sentence_table(doc: Doc) -> list[Sentence]:
+    table = []
+    for span in doc.sents:
+        tokens = [t for t in span if not t.is_space]
+        if not tokens:
+            continue
+        words = sum(1 for t in tokens if is_word(t))
+        question = any("?" in t.text for t in tokens[-3:] if t.is_punct)
+        greeting = not any(s.words for s in table) and _is_greeting(tokens, words)
+        table.append(Sentence(len(table), span.start, span.end, tokens[0].idx, tokens[-1].idx + len(tokens[-1]),
+                              words, question, greeting))
+    return table
+
+
+def _is_greeting(tokens, words: int) -> bool:
+    """"Hi Sam," / "Dear Ms. Novak," / "{{first_name}}," on the first line."""
+    if words > 5 or tokens[-1].text not in (",", ":", "!", "-", "—"):
+        return words == 1 and bool(tokens[0]._.placeholder)
+    return tokens[0].lower_ in GREETING_WORDS or bool(tokens[0]._.placeholder)
+
+
+class FoundSets:
+    """The matches of every pattern set in one document, looked up by `rule-id.set` or a rule's own set."""
+
+    def __init__(self, doc: Doc, sentences: list[Sentence], token_sentence: list[int],
+                 base: dict[str, list[Match]], specs: dict[str, PatternSet]) -> None:
+        self.doc = doc
+        self.sentences = sentences
+        self._token_sentence = token_sentence
+        self._base = base
+        self._specs = specs
+        self._resolved: dict[str, list[Match]] = {}
+
+    def sentence_of_token(self, token_index: int) -> int:
+        return self._token_sentence[min(token_index, len(self._token_sentence) - 1)]
+
+    def get(self, key: str) -> list[Match]:
+        if key not in self._resolved:
+            self._resolved[key] = []  # guards against a set that refers to itself
+            self._resolved[key] = self._resolve(key)
+        return self._resolved[key]
+
+    def _resolve(self, key: str) -> list[Match]:
+        spec = self._specs[key]
+        rule_id = key.split(":", 1)[0]
+        matches = list(self._base.get(key, []))
+        if spec.sentence and not (spec.phrases or spec.tokens or spec.regex or spec.all_in_sentence):
+            matches = [self._whole(s) for s in self.sentences if s.is_content]
+        if spec.all_in_sentence:
+            matches += self._co_occurring([qualify(rule_id, name) for name in spec.all_in_sentence])
+        if spec.sentence:
+            matches = [m for m in matches if self._sentence_passes(self.sentences[m.sentence], spec.sentence)]
+        if spec.unless_in_sentence:
+            blocked = {m.sentence for name in spec.unless_in_sentence for m in self.get(qualify(rule_id, name))}
+            matches = [m for m in matches if m.sentence not in blocked]
+        return _without_overlaps(matches)
+
+    def _whole(self, sentence: Sentence) -> Match:
+        return Match(sentence.start, sentence.end, sentence.start_token, sentence.end_token, sentence.index)
+
+    def _co_occurring(self, keys: list[str]) -> list[Match]:
+        per_set = [self.get(key) for key in keys]
+        common = set.intersection(*({m.sentence for m in matches} for matches in per_set)) if per_set else set()
+        result = []
+        for index in sorted(common):
+            parts = [m for matches in per_set for m in matches if m.sentence == index]
+            first = min(parts, key=lambda m: m.start)
+            last = max(parts, key=lambda m: m.end)
+            result.append(Match(first.start, last.end, first.start_token, last.end_token, index))
+        return result
+
+    def _sentence_passes(self, sentence: Sentence, condition: str) -> bool:
+        content = [s for s in self.sentences if s.is_content]
+        if condition == "question":
+            return sentence.is_question
+        if condition == "statement":
+            return not sentence.is_question
+        if condition == "first":
+            return bool(content) and sentence.index == content[0].index
+        if condition == "last":
+            return bool(content) and sentence.index == content[-1].index
+        return True
+
+
+def qualify(rule_id: str, reference: str) -> str:
+    match = SET_REFERENCE_RE.match(reference)
+    return f"{match.group('rule') or rule_id}:{match.group('set')}"
+
+
+def _without_overlaps(matches: list[Match]) -> list[Match]:
+    kept: list[Match] = []
+    for match in sorted(matches, key=lambda m: (m.start, -(m.end - m.start))):
+        if kept and match.start < kept[-1].end:
+            continue
+        kept.append(match)
+    return kept
+
+
+class PatternIndex:
+    """All pattern sets of all rules, compiled once; call it on a Doc to get its ``FoundSets``."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        nlp = get_pipeline()
+        self.specs: dict[str, PatternSet] = {}
+        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.regexes: list[tuple[str, re.Pattern[str]]] = []
+        for rule in rules:
+            for name, spec in rule.patterns.items():
+                self._add(rule, f"{rule.id}:{name}", spec)
+
+    def _add(self, rule: Rule, key: str, spec: PatternSet) -> None:
+        self.specs[key] = spec
+        if spec.phrases:
+            self.phrase_matcher.add(key, [make_pattern_doc(phrase) for phrase in spec.phrases])
+        if spec.tokens:
+            try:
+                self.matcher.add(key, [list(pattern) for pattern in spec.tokens])
+            except (ValueError, KeyError, TypeError) as error:
+                raise RuleFileError(f"{rule.file}: patterns.{spec.name}.tokens: {_matcher_problem(error)}") from None
+        for expression in spec.regex:
+            self.regexes.append((key, re.compile(expression, re.IGNORECASE)))
+
+    def find(self, doc: Doc) -> FoundSets:
+        sentences = sentence_table(doc)
+        token_sentence = [0] * (len(doc) + 1)
+        for sentence in sentences:
+            for position in range(sentence.start_token, sentence.end_token):
+                token_sentence[position] = sentence.index
+        base: dict[str, list[Match]] = {}
+        strings = doc.vocab.strings
+        for match_id, start, end in [*self.phrase_matcher(doc), *self.matcher(doc)]:
+            base.setdefault(strings[match_id], []).append(_match(doc, start, end, token_sentence))
+        for key, pattern in self.regexes:
+            for found in pattern.finditer(doc.text):
+                span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
+                if span is not None and len(span):
+                    base.setdefault(key, []).append(_match(doc, span.start, span.end, token_sentence))
+        return FoundSets(doc, sentences, token_sentence, base, self.specs)
+
+
+def _matcher_problem(error: Exception) -> str:
+    """spaCy explains a bad pattern over several lines; keep the first specific one."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    details = [line.lstrip("- ") for line in lines if line.startswith("- [")]
+    return details[0] if details else (lines[0] if lines else type(error).__name__)
+
+
+def _match(doc: Doc, start: int, end: int, token_sentence: list[int]) -> Match:
+    first, last = doc[start], doc[end - 1]
+    return Match(first.idx, last.idx + len(last.text), start, end, token_sentence[start])

@@ -1,0 +1,45 @@
+"""Measurements of a parsed draft body: words, sentences, questions, person, reading grade."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+from .matching import Sentence, is_word
+
+NEUTRAL_NAME = "Alex"  # stands in for a placeholder when measuring readability
+
+
+def measure(doc: Doc, sentences: list[Sentence]) -> dict[str, Any]:
+    content = [s for s in sentences if s.is_content]
+    words = sum(s.words for s in content)
+    return {
+        "words": words,
+        "sentences": len(content),
+        "questions": sum(1 for s in content if s.is_question),
+        "exclamations": sum(token.text.count("!") for token in doc if token.is_punct),
+        "first_person": sum(1 for token in doc if token._.person == "first"),
+        "second_person": sum(1 for token in doc if token._.person == "second"),
+        "placeholders": sum(1 for token in doc if token._.placeholder),
+        "reading_grade": reading_grade(doc) if words else 0.0,
+    }
+
+
+def readable_text(doc: Doc) -> str:
+    """The text with placeholders replaced by a neutral name and template tags removed."""
+    parts = []
+    for token in doc:
+        if token._.placeholder:
+            parts.append(NEUTRAL_NAME + token.whitespace_)
+        elif token._.template_tag:
+            parts.append(token.whitespace_)
+        else:
+            parts.append(token.text_with_ws)
+    return "".join(parts)
+
+
+def reading_grade(doc: Doc) -> float:
+    import textstat
+
+    return round(float(textstat.flesch_kincaid_grade(readable_text(doc))), 1)

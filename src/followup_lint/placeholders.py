@@ -1,0 +1,58 @@
+"""Template placeholders in the styles sales tools and template engines use.
+
+A placeholder stands for a name, company, link or block of text that is filled in later. It is never a
+word of the draft: it must not count as a pronoun, end a sentence or look like a pitch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Order matters: the longest delimiters first, so `{{{x}}}` is not read as `{{x}}` plus braces.
+_PATTERNS = (
+    ("comment", r"\{\{!--.*?--\}\}|\{\{!.*?\}\}|\{\{--.*?--\}\}|\{#.*?#\}"),
+    ("control", r"\{%-?.*?-?%\}|\{\{~?[#/^>](?:[^{}]|\{[^{}]*\})*?\}\}|<%(?!=).*?%>|@(?:if|else|elseif|endif|foreach|endforeach|unless|endunless)\b(?:\([^()\n]*\))?"),
+    ("variable", r"\{\{\{[^{}\n]{1,200}\}\}\}"),
+    ("variable", r"\{\{(?:[^{}\n]|\{[^{}\n]*\}){1,200}?\}\}"),
+    ("variable", r"<%=.*?%>|\$\{[^{}\n]{1,80}\}"),
+    ("variable", r"<<[^<>\n]{1,80}>>"),
+    ("variable", r"(?<![\w%])%[A-Za-z][A-Za-z0-9_.:-]{0,60}%(?![\w%])"),
+    ("variable", r"(?<![\w{])\{[A-Za-z_][\w .:|-]{0,60}\}(?!\})"),
+    ("variable", r"(?<![\w\[])\[(?!\[)[A-Za-z][\w .'/&:-]{0,60}\](?![(\[:\]])"),
+)
+PLACEHOLDER_RE = re.compile("|".join(f"(?P<{kind}{n}>{p})" for n, (kind, p) in enumerate(_PATTERNS)), re.S)
+
+_NAME_NOISE = re.compile(r"^\$?\w+->|\?\?.*$|\|.*$|\bor\b.*$", re.S)
+_DELIMITERS = "{}[]<>%$#/!^~-=@ "
+_WORDS = re.compile(r"[A-Za-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    start: int
+    end: int
+    text: str
+    kind: str  # variable | control | comment
+    name: str  # normalised: "first_name", "sender_bookme_text", "" for control tags and comments
+
+
+def find_placeholders(text: str) -> list[Placeholder]:
+    found = []
+    for match in PLACEHOLDER_RE.finditer(text):
+        kind = next(key for key, value in match.groupdict().items() if value is not None).rstrip("0123456789")
+        name = placeholder_name(match.group()) if kind == "variable" else ""
+        if kind == "variable" and not name:
+            continue
+        found.append(Placeholder(match.start(), match.end(), match.group(), kind, name))
+    return found
+
+
+def placeholder_name(raw: str) -> str:
+    """`{{ $lead->firstname ?? '' }}` -> "firstname"; `[First Name]` -> "first_name"."""
+    inner = raw.strip(_DELIMITERS)
+    if inner.startswith("="):
+        inner = inner[1:]
+    inner = _NAME_NOISE.sub("", inner.strip())
+    words = _WORDS.findall(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", inner) if " " not in inner else inner)
+    return "_".join(word.lower() for word in words)[:60]

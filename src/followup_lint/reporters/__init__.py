@@ -1,0 +1,24 @@
+"""Reporters turn file reports into output text, one module per format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from ..findings import FileReport
+
+FORMATS = ("text", "json")
+
+
+@dataclass
+class ReportOptions:
+    color: bool = False
+    quiet: bool = False
+    show_source: bool = True
+    version: str = ""
+    rules: Sequence = field(default_factory=list)  # Rule values, for formats that describe rules
+
+
+def get_reporter(name: str) -> Callable[[Sequence[FileReport], ReportOptions], str]:
+    return import_module(f".{name}_format", __name__).render

@@ -1,0 +1,90 @@
+"""Positions: map offsets in an extracted text back to the original source, and offsets to line/column.
+
+Every later stage works on extracted text (the draft's own body, the subject line); every finding must
+still point into the file the user opened. A ``TextMap`` records which slices of the source the extracted
+text was copied from; ``LineIndex`` turns source offsets into 1-based lines and columns the way editors
+count them (``\\r\\n``, ``\\r`` and ``\\n`` each end a line; columns count characters).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TextMap:
+    """Build extracted text piece by piece while remembering where each piece came from."""
+
+    text_parts: list[str] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)  # offset of each piece in the extracted text
+    _origins: list[int] = field(default_factory=list)  # offset of each piece in the source
+    _lengths: list[int] = field(default_factory=list)  # source length covered (0 for synthetic text)
+    _size: int = 0
+
+    def copy(self, source_start: int, piece: str) -> None:
+        """Append ``piece``, which stands verbatim at ``source_start`` in the source."""
+        self._add(piece, source_start, len(piece))
+
+    def insert(self, piece: str, source_at: int, source_length: int = 0) -> None:
+        """Append text that is not verbatim in the source (a separator, a decoded entity) at ``source_at``."""
+        self._add(piece, source_at, source_length)
+
+    def _add(self, piece: str, origin: int, source_length: int) -> None:
+        if not piece:
+            return
+        self.text_parts.append(piece)
+        self._starts.append(self._size)
+        self._origins.append(origin)
+        self._lengths.append(source_length if source_length != len(piece) else -1)
+        self._size += len(piece)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.text_parts)
+
+    def to_source(self, offset: int, *, is_end: bool = False) -> int:
+        """Source offset of extracted ``offset``; ``is_end`` maps an exclusive end offset."""
+        if not self._starts:
+            return 0
+        probe = offset - 1 if is_end and offset > 0 else offset
+        index = max(0, bisect.bisect_right(self._starts, probe) - 1)
+        start, origin, length = self._starts[index], self._origins[index], self._lengths[index]
+        inside = offset - start
+        if length == -1:  # verbatim piece: one to one
+            return origin + min(inside, len(self.text_parts[index]))
+        # synthetic piece: anything inside it maps to its source extent
+        return origin + (length if is_end else 0)
+
+    def span_to_source(self, start: int, end: int) -> tuple[int, int]:
+        source_start = self.to_source(start)
+        source_end = max(source_start, self.to_source(end, is_end=True))
+        return source_start, source_end
+
+
+class LineIndex:
+    """1-based line/column for character offsets in a text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.line_starts = [0]
+        index, size = 0, len(text)
+        while index < size:
+            char = text[index]
+            if char == "\r":
+                if index + 1 < size and text[index + 1] == "\n":
+                    index += 1
+                self.line_starts.append(index + 1)
+            elif char == "\n":
+                self.line_starts.append(index + 1)
+            index += 1
+
+    def position(self, offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1
+
+    def line_text(self, line: int) -> str:
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
