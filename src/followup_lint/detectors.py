@@ -147,15 +147,19 @@ def ratio(rule, context: RuleContext) -> list[Hit]:
 @detector("sentence-share", required=("numerator",), fields=("counter",), set_fields=("numerator", "counter"),
           defaults={"min_sentences": 2, "min_share": 0.5, "max_counter_share": 0.25, "min_words": 3})
 def sentence_share(rule, context: RuleContext) -> list[Hit]:
-    """Fires when enough sentences (of at least `min_words` words) are `numerator` sentences and few are `counter`."""
+    """Fires when `numerator` sentences hold at least `min_share` of the words (counting sentences of at
+    least `min_words` words, at least `min_sentences` of them) and `counter` sentences no more than
+    `max_counter_share`. A sentence in both counts as numerator."""
     content = [s for s in context.content_sentences if s.words >= rule.params["min_words"]]
     if not content:
         return []
-    eligible = {s.index for s in content}
-    hits = sorted({m.sentence for m in context.matches(rule.detect["numerator"])} & eligible)
+    by_index = {s.index: s for s in content}
+    hits = sorted({m.sentence for m in context.matches(rule.detect["numerator"])} & set(by_index))
     counter = {m.sentence for m in context.matches(rule.detect["counter"])} if rule.detect.get("counter") else set()
-    counter = (counter & eligible) - set(hits)
-    share, counter_share = len(hits) / len(content), len(counter) / len(content)
+    counter = (counter & set(by_index)) - set(hits)
+    total = sum(s.words for s in content)
+    share = sum(by_index[i].words for i in hits) / total
+    counter_share = sum(by_index[i].words for i in counter) / total
     params = rule.params
     if len(hits) < params["min_sentences"] or share < params["min_share"] or counter_share > params["max_counter_share"]:
         return []

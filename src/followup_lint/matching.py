@@ -102,8 +102,10 @@ class FoundSets:
         spec = self._specs[key]
         rule_id = key.split(":", 1)[0]
         matches = list(self._base.get(key, []))
-        if spec.sentence and not (spec.phrases or spec.tokens or spec.regex or spec.all_in_sentence):
+        if spec.sentence and not (spec.phrases or spec.tokens or spec.regex or spec.any_of or spec.all_in_sentence):
             matches = [self._whole(s) for s in self.sentences if s.is_content]
+        for name in spec.any_of:
+            matches += self.get(qualify(rule_id, name))
         if spec.all_in_sentence:
             matches += self._co_occurring([qualify(rule_id, name) for name in spec.all_in_sentence])
         if spec.sentence:

@@ -37,7 +37,7 @@ def merge_placeholders(doc: Doc) -> Doc:
     found = find_placeholders(doc.text)
     if not found:
         return doc
-    spans = []
+    merged = {}  # start character -> placeholder; token indices shift while merging
     with doc.retokenize() as retokenizer:
         taken = -1
         for placeholder in found:
@@ -45,12 +45,13 @@ def merge_placeholders(doc: Doc) -> Doc:
             if span is None or span.start <= taken:
                 continue
             taken = span.end - 1
-            attrs = {"NORM": PLACEHOLDER_NORM, "LEMMA": PLACEHOLDER_NORM}
-            retokenizer.merge(span, attrs=attrs)
-            spans.append((span.start, placeholder))
-    for index, placeholder in spans:
-        doc[index]._.placeholder = placeholder.name
-        doc[index]._.template_tag = placeholder.kind != "variable"
+            retokenizer.merge(span, attrs={"NORM": PLACEHOLDER_NORM, "LEMMA": PLACEHOLDER_NORM})
+            merged[span.start_char] = placeholder
+    for token in doc:
+        placeholder = merged.get(token.idx)
+        if placeholder is not None:
+            token._.placeholder = placeholder.name
+            token._.template_tag = placeholder.kind != "variable"
     return doc
 
 
@@ -73,36 +74,49 @@ def mark_person(doc: Doc) -> Doc:
 
 @Language.component("followup_sentences")
 def set_sentence_starts(doc: Doc) -> Doc:
-    """Sentence ends at . ! ?, at a paragraph break, after a line ending in punctuation, before a bullet."""
+    """Sentences end at . ! ?, at a paragraph break, and at a line break after punctuation or before a
+    capital or a bullet; a bulleted list introduced by a colon stays in the sentence that introduces it."""
     seen_end = False
+    in_list = False
     last_content: Token | None = None
     for index, token in enumerate(doc):
-        start = index == 0
-        if index and not start:
-            previous = doc[index - 1]
-            if previous.is_space and "\n" in previous.text:
-                start = (
-                    previous.text.count("\n") >= 2
-                    or (last_content is not None and last_content.text in LINE_END_BREAKS)
-                    or token.text in BULLETS
-                    or token.text[:1].isupper()
-                    or token.like_num
-                    or token._.template_tag
-                )
-            elif seen_end and not token.is_punct and not token.is_space:
-                start = True
         if token.is_space:
-            token.is_sent_start = False if index else True
+            token.is_sent_start = index == 0
             continue
+        start = index == 0
+        previous = doc[index - 1] if index else None
+        if previous is not None and previous.is_space and "\n" in previous.text:
+            paragraph = previous.text.count("\n") >= 2
+            bullet = token.text in BULLETS or (token.like_num and index + 1 < len(doc) and doc[index + 1].text in ".)")
+            after_colon = last_content is not None and last_content.text == ":"
+            in_list = bullet and (after_colon or (in_list and not paragraph))
+            start = not in_list and (
+                paragraph
+                or (last_content is not None and last_content.text in LINE_END_BREAKS)
+                or bullet
+                or token.text[:1].isupper()
+                or token._.template_tag
+            )
+        elif seen_end and not token.is_punct:
+            start = True
         token.is_sent_start = start
         if start:
             seen_end = False
-        if token.text in SENTENCE_END or (token.is_punct and token.text[:1] in ".!?" and len(token.text) > 1):
+        if _is_list_number(doc, index):
+            pass
+        elif token.text in SENTENCE_END or (token.is_punct and token.text[:1] in ".!?" and len(token.text) > 1):
             seen_end = True
-        elif not token.is_punct:
-            seen_end = False if not token.is_quote else seen_end
+        elif not token.is_punct and not token.is_quote:
+            seen_end = False
         last_content = token
     return doc
+
+
+def _is_list_number(doc: Doc, index: int) -> bool:
+    """The "." of "1." at the start of a line."""
+    if doc[index].text not in ".)" or index == 0 or not doc[index - 1].like_num:
+        return False
+    return index == 1 or (doc[index - 2].is_space and "\n" in doc[index - 2].text)
 
 
 @functools.lru_cache(maxsize=1)

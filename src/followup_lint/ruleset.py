@@ -29,7 +29,7 @@ TOP_LEVEL_KEYS = {
     "id", "title", "severity", "category", "message", "description", "rationale", "source", "remedies",
     "scope", "params", "patterns", "detect", "fix", "examples", "reads",
 }
-PATTERN_KEYS = {"phrases", "tokens", "regex", "all_in_sentence", "sentence", "unless_in_sentence", "description"}
+PATTERN_KEYS = {"phrases", "tokens", "regex", "any_of", "all_in_sentence", "sentence", "unless_in_sentence", "description"}
 FIX_KINDS = ("delete",)
 
 
@@ -57,6 +57,7 @@ class PatternSet:
     phrases: tuple[str, ...] = ()
     tokens: tuple[tuple[dict[str, Any], ...], ...] = ()
     regex: tuple[str, ...] = ()
+    any_of: tuple[str, ...] = ()
     all_in_sentence: tuple[str, ...] = ()
     sentence: str | None = None
     unless_in_sentence: tuple[str, ...] = ()
@@ -220,13 +221,14 @@ def _pattern_set(name: str, spec: Any, fail) -> PatternSet:
     sentence = spec.get("sentence")
     if sentence is not None and sentence not in SENTENCE_FILTERS:
         raise fail(f"{where}.sentence", f"'{sentence}' is not one of {', '.join(SENTENCE_FILTERS)}")
+    union = tuple(spec.get("any_of") or ())
     composite = tuple(spec.get("all_in_sentence") or ())
     unless = tuple(spec.get("unless_in_sentence") or ())
-    if not (phrases or tokens or regexes or composite or sentence):
-        raise fail(where, "needs phrases, tokens, regex, all_in_sentence or sentence")
+    if not (phrases or tokens or regexes or union or composite or sentence):
+        raise fail(where, "needs phrases, tokens, regex, any_of, all_in_sentence or sentence")
     return PatternSet(
         name=name, phrases=tuple(phrases), tokens=tuple(tuple(p) for p in tokens), regex=tuple(regexes),
-        all_in_sentence=composite, sentence=sentence, unless_in_sentence=unless,
+        any_of=union, all_in_sentence=composite, sentence=sentence, unless_in_sentence=unless,
     )
 
 
@@ -263,7 +265,7 @@ def _validate_detect(detect, kind, params, patterns, rule_id, fail) -> None:
             if match.group("rule") in (None, rule_id) and match.group("set") not in patterns:
                 raise fail(f"detect.{field_name}", f"no pattern set '{reference}' in this rule")
     for name, pattern in patterns.items():
-        for reference in (*pattern.all_in_sentence, *pattern.unless_in_sentence):
+        for reference in (*pattern.any_of, *pattern.all_in_sentence, *pattern.unless_in_sentence):
             match = SET_REFERENCE_RE.match(reference)
             if not match or (match.group("rule") in (None, rule_id) and match.group("set") not in patterns):
                 raise fail(f"patterns.{name}", f"refers to unknown set '{reference}'")
@@ -326,7 +328,7 @@ def check_references(rules: list[Rule]) -> None:
             value = rule.detect.get(field_name)
             references += [value] if isinstance(value, str) else list(value or [])
         for pattern in rule.patterns.values():
-            references += [*pattern.all_in_sentence, *pattern.unless_in_sentence]
+            references += [*pattern.any_of, *pattern.all_in_sentence, *pattern.unless_in_sentence]
         for reference in references:
             match = SET_REFERENCE_RE.match(reference)
             other = match.group("rule") if match else None
