@@ -211,3 +211,17 @@ def explanation(rule) -> str:
 def _indent(text: str, first: str = "  ") -> str:
     pad = " " * len(first)
     return "\n".join((first if index == 0 else pad) + line for index, line in enumerate(text.strip().splitlines()))
+
+
+def _register_subcommands() -> None:
+    import pkgutil
+    from importlib import import_module
+
+    from . import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda item: item.name):
+        for command in import_module(f"{commands.__name__}.{info.name}").COMMANDS:
+            main.add_command(command)
+
+
+_register_subcommands()

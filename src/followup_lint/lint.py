@@ -25,7 +25,7 @@ class Linter:
     def __init__(self, rules: Sequence[Rule], *, enabled: Iterable[str] | None = None) -> None:
         self.all_rules = list(rules)
         wanted = set(enabled) if enabled is not None else {rule.id for rule in self.all_rules}
-        self.rules = [rule for rule in self.all_rules if rule.id in wanted]
+        self.rules = [rule for rule in self.all_rules if rule.id in wanted and rule.scope != "sequence"]
         self.index = PatternIndex(self.all_rules)
 
     def lint(self, drafts: Sequence[Draft]) -> list[FileReport]:

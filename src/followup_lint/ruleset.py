@@ -20,7 +20,7 @@ import yaml
 from .detectors import DETECTOR_KINDS, METADATA_OPERATORS, SENTENCE_FILTERS
 
 SEVERITIES = ("info", "warning", "error")
-SCOPES = ("body", "subject")
+SCOPES = ("body", "subject", "sequence")  # sequence rules judge a plan of touches, not one draft
 ANCHORS = ("opening", "closing", "body", "subject")
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 SET_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
