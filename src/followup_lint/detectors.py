@@ -23,6 +23,8 @@ class Hit:
     end: int
     values: dict[str, Any] = field(default_factory=dict)
     severity: str | None = None  # overrides the rule's severity (metric levels)
+    edits: tuple[tuple[int, int, str], ...] = ()  # (start, end, replacement) in the parsed text
+    in_source: bool = False  # offsets are already in the source text (checks that read the whole file)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ def run_detector(rule, context: RuleContext) -> list[Hit]:
     detect = rule.detect
     if not metadata_allows(detect.get("when") or {}, context.metadata):
         return []
+    if detect.get("unless_when") and metadata_allows(detect["unless_when"], context.metadata):
+        return []
     if detect.get("requires_any") and not context.any_of(detect["requires_any"]):
         return []
     kind = DETECTOR_KINDS[detect["kind"]]
@@ -114,14 +118,20 @@ def existence(rule, context: RuleContext) -> list[Hit]:
     return [Hit(m.start, m.end, {"match": context.text(m.start, m.end)}) for m in matches]
 
 
-@detector("absence", required=("any_of",), set_fields=("any_of",), defaults={"min_words": 0})
+@detector("absence", required=("any_of",), fields=("point_at",), set_fields=("any_of", "point_at"),
+          defaults={"min_words": 0})
 def absence(rule, context: RuleContext) -> list[Hit]:
-    """One finding when none of the `any_of` sets occurs; points at the `anchor` (default: closing)."""
+    """One finding when none of the `any_of` sets occurs; points at the first `point_at` match, else at
+    the `anchor` (default: closing)."""
     if context.metrics.get("words", 0) < rule.params["min_words"] or not context.content_sentences:
         return []
     if context.any_of(rule.detect["any_of"]):
         return []
-    start, end = context.anchor(rule.detect.get("anchor", "closing"))
+    pointed = context.matches(rule.detect["point_at"]) if rule.detect.get("point_at") else []
+    if pointed:
+        start, end = pointed[0].start, pointed[0].end
+    else:
+        start, end = context.anchor(rule.detect.get("anchor", "closing"))
     return [Hit(start, end, {"match": context.text(start, end)})]
 
 

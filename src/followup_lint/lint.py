@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from .checks import CHECKS  # noqa: F401  (registers the Python checks)
 from .detectors import Hit, RuleContext, run_detector
 from .extract import Draft
-from .findings import FileReport, Finding, score
+from .findings import Edit, FileReport, Finding, score
 from .matching import PatternIndex
 from .metrics import measure
 from .parse import parse_many
@@ -58,7 +58,7 @@ class Linter:
 
 
 def make_finding(rule: Rule, hit: Hit, text_map: TextMap, lines: LineIndex) -> Finding:
-    start, end = text_map.span_to_source(hit.start, hit.end)
+    start, end = (hit.start, hit.end) if hit.in_source else text_map.span_to_source(hit.start, hit.end)
     line, column = lines.position(start)
     end_line, end_column = lines.position(end)
     values = {**rule.params, **hit.values}
@@ -74,6 +74,7 @@ def make_finding(rule: Rule, hit: Hit, text_map: TextMap, lines: LineIndex) -> F
         end_column=end_column,
         category=rule.category,
         remedies=rule.remedies,
+        edits=tuple(Edit(*text_map.span_to_source(a, b), replacement) for a, b, replacement in hit.edits),
     )
 
 

@@ -96,6 +96,10 @@ class Rule:
     def kind(self) -> str:
         return self.detect["kind"]
 
+    def params_list(self, name: str) -> list[str]:
+        """A param holding a list of words, lowercased."""
+        return [str(item).lower() for item in self.params.get(name) or []]
+
 
 def builtin_rules_dir() -> Path:
     return Path(str(resources.files("followup_lint") / "rules"))
@@ -179,7 +183,7 @@ def rule_from_data(data: Any, display: str) -> Rule:
     except (ValueError, IndexError) as error:
         raise fail("message", f"bad placeholder ({error})") from None
     bad, good = _examples(data["examples"], fail)
-    reads = tuple(sorted(set(data.get("reads") or []) | set((detect.get("when") or {}).keys())))
+    reads = tuple(sorted(set(data.get("reads") or []) | set(detect.get("when") or {}) | set(detect.get("unless_when") or {})))
     return Rule(
         id=data["id"], title=data["title"].strip(), severity=data["severity"], category=data["category"],
         message=data["message"].strip(), rationale=data["rationale"].strip(), source=source,
@@ -249,7 +253,7 @@ def regex_problem(expression: Any) -> str | None:
 
 
 def _validate_detect(detect, kind, params, patterns, rule_id, fail) -> None:
-    unknown = set(detect) - kind.fields - {"kind", "when", "anchor"}
+    unknown = set(detect) - kind.fields - {"kind", "when", "unless_when", "anchor"}
     if unknown:
         raise fail(f"detect.{sorted(unknown)[0]}", f"not a field of kind '{detect['kind']}'")
     for field_name in kind.required:
@@ -270,14 +274,17 @@ def _validate_detect(detect, kind, params, patterns, rule_id, fail) -> None:
             if not match or (match.group("rule") in (None, rule_id) and match.group("set") not in patterns):
                 raise fail(f"patterns.{name}", f"refers to unknown set '{reference}'")
     for key, value in params.items():
-        if key in kind.defaults and not isinstance(value, (int, float)):
+        if key in kind.defaults and value is not None and not isinstance(value, (int, float)):
             raise fail(f"params.{key}", "must be a number")
-    when = detect.get("when") or {}
-    if not isinstance(when, dict):
-        raise fail("detect.when", "must map metadata keys to conditions")
-    for key, condition in when.items():
-        if not isinstance(condition, dict) or not set(condition) <= set(METADATA_OPERATORS):
-            raise fail(f"detect.when.{key}", f"conditions use {', '.join(METADATA_OPERATORS)}")
+        if not isinstance(value, (int, float, str, list, type(None))) or isinstance(value, bool):
+            raise fail(f"params.{key}", "must be a number, a string or a list")
+    for block in ("when", "unless_when"):
+        conditions = detect.get(block) or {}
+        if not isinstance(conditions, dict):
+            raise fail(f"detect.{block}", "must map metadata keys to conditions")
+        for key, condition in conditions.items():
+            if not isinstance(condition, dict) or not set(condition) <= set(METADATA_OPERATORS):
+                raise fail(f"detect.{block}.{key}", f"conditions use {', '.join(METADATA_OPERATORS)}")
     if kind.name == "check":
         from .checks import CHECKS
 
