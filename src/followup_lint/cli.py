@@ -78,91 +78,134 @@ def main() -> None:
               show_default=True, help="Output format.")
 @click.option("--select", multiple=True, help="Only these rules or categories (comma-separated; ALL for all).")
 @click.option("--ignore", multiple=True, help="Skip these rules or categories (comma-separated).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="warning", show_default=True,
-              help="Lowest severity that makes the exit code 1.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Lowest severity that makes the exit code 1 [default: warning, or the config's fail-on].")
 @click.option("--meta", multiple=True, metavar="KEY=VALUE", help="Draft metadata (touch=3, met=2026-11-08, ...).")
-@click.option("--stdin-filename", metavar="NAME", help="Name for standard input in the output.")
+@click.option("--stdin-filename", metavar="NAME", help="Name for standard input (output and config discovery).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this config file only.")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra folder of YAML rule files (repeatable).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=1_000_000, show_default=True,
               help="Refuse files larger than this.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option("--show-suppressed", is_flag=True, help="Also list findings hidden by followup-lint directives.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 @click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR=1).")
-def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, rules_dirs, max_bytes, quiet,
-          no_color) -> None:
+def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, config_file, isolated, rules_dirs,
+          max_bytes, statistics, show_suppressed, quiet, no_color) -> None:
     """Lint drafts: files, folders (recursively), or - for standard input."""
-    from .api import available_rules, lint_sources, select_rules
+    from .api import configured_rules, lint_sources, settings_for_path
+    from .config import ConfigError
     from .discover import iter_paths
     from .findings import SEVERITY_RANK
-    from .read import InputError, decode, read_path
+    from .read import InputError
     from .reporters import get_reporter
     from .ruleset import RuleFileError
 
     if not paths:
         fail("no files given (use - for standard input)")
+    if config_file and not os.path.isfile(config_file):
+        fail(f"{config_file}: no such config file")
     metadata = parse_meta(meta)
-    selected, ignored = split_names(select), split_names(ignore)
-    try:
-        rules = available_rules(rules_dirs)
-        enabled = select_rules(rules, selected, ignored)
-    except RuleFileError as error:
-        fail(str(error))
-    except ValueError as error:
-        fail(f"--select/--ignore: {error}")
-
-    sources = []
+    overrides = {"select": split_names(select), "ignore": split_names(ignore), "fail_on": fail_on,
+                 "rules_dirs": rules_dirs}
+    groups: dict = {}  # settings -> [(position, source)]
     errors = 0
-    for path, named in iter_paths(paths):
-        try:
-            if path == "-":
-                source = decode(sys.stdin.buffer.read(max_bytes + 1)[: max_bytes + 1], stdin_filename or "-")
-                if len(source.text.encode("utf-8", "surrogatepass")) > max_bytes * 4:
-                    raise InputError("-: standard input is over --max-bytes")
-            else:
-                source = read_path(path, max_bytes=max_bytes)
-        except InputError as error:
-            if not named and "binary" in str(error):
-                click.echo(f"followup-lint: warning: {error} (skipped)", err=True)
-                continue
-            click.echo(f"followup-lint: error: {error}", err=True)
-            errors += 1
-            continue
-        sources.append(source)
+    position = 0
     try:
-        linted = lint_sources(sources, metadata=metadata, select=selected, ignore=ignored,
-                              rules_dirs=rules_dirs) if sources else []
-    except (InputError, RuleFileError) as error:
+        for path, named in iter_paths(paths):
+            config_path = (stdin_filename or None) if path == "-" else path
+            settings = settings_for_path(config_path, config_file=config_file, isolated=isolated).with_cli(**overrides)
+            if not named and settings.is_excluded(path):
+                continue
+            try:
+                source = read_input(path, stdin_filename, max_bytes)
+            except InputError as error:
+                if not named and "binary" in str(error):
+                    click.echo(f"followup-lint: warning: {error} (skipped)", err=True)
+                    continue
+                click.echo(f"followup-lint: error: {error}", err=True)
+                errors += 1
+                continue
+            groups.setdefault(settings, []).append((position, source))
+            position += 1
+        linted = []
+        for settings, members in groups.items():
+            configured_rules(settings)  # validates select/ignore names before any file is linted
+            reports = lint_sources([source for _, source in members], metadata=metadata, settings=settings)
+            linted += [(index, report, settings) for (index, _), report in zip(members, reports)]
+    except (ConfigError, RuleFileError, InputError) as error:
         fail(str(error))
+    linted.sort(key=lambda item: item[0])
+    reports = [report for _, report, _ in linted]
+    shown_settings = next(iter(groups), None) or settings_for_path(None, config_file=config_file,
+                                                                    isolated=isolated).with_cli(**overrides)
+    rules, enabled = configured_rules(shown_settings)
     options = ReportOptions(color=use_color(no_color), quiet=quiet, version=__version__,
-                            rules=[r for r in rules if r.id in enabled])
-    output = get_reporter(output_format)(linted, options)
-    click.echo(output, nl=False, color=options.color)
+                            rules=[r for r in rules if r.id in enabled], statistics=statistics,
+                            show_suppressed=show_suppressed)
+    click.echo(get_reporter(output_format)(reports, options), nl=False, color=options.color)
     if errors:
         sys.exit(EXIT_ERROR)
-    threshold = SEVERITY_RANK.get(fail_on, 99)
-    failing = any(SEVERITY_RANK[f.severity] >= threshold for report in linted for f in report.findings)
+    failing = any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK.get(settings.fail_on, 99)
+                  for _, report, settings in linted for f in report.findings)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def read_input(path: str, stdin_filename: str | None, max_bytes: int):
+    from .read import InputError, decode, read_path
+
+    if path != "-":
+        return read_path(path, max_bytes=max_bytes)
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"{stdin_filename or '-'}: standard input is over the limit of {max_bytes:,} bytes (--max-bytes)")
+    return decode(data, stdin_filename or "-")
+
+
+def effective_rules(config_file, isolated, rules_dirs):
+    """Rules as the configuration in effect here (cwd) shapes them: (rules, enabled ids)."""
+    from .api import configured_rules, settings_for_path
+    from .config import ConfigError
+    from .ruleset import RuleFileError
+
+    try:
+        settings = settings_for_path(None, config_file=config_file, isolated=isolated).with_cli(rules_dirs=rules_dirs)
+        return configured_rules(settings)
+    except (ConfigError, RuleFileError) as error:
+        fail(str(error))
+
+
+config_options = [
+    click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this config file only."),
+    click.option("--isolated", is_flag=True, help="Ignore all configuration files."),
+    click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
+                 help="Extra folder of YAML rule files."),
+]
+
+
+def with_config_options(function):
+    for option in reversed(config_options):
+        function = option(function)
+    return function
 
 
 @main.command("rules")
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
-@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(file_okay=False))
-def list_rules(output_format, rules_dirs) -> None:
-    """List the rules: id, severity, title."""
+@with_config_options
+def list_rules(output_format, config_file, isolated, rules_dirs) -> None:
+    """List the rules (id, severity, title) as the configuration in effect sets them."""
     import json
 
-    from .ruleset import RuleFileError, load_rules
-
-    try:
-        rules = load_rules(rules_dirs)
-    except RuleFileError as error:
-        fail(str(error))
+    rules, enabled = effective_rules(config_file, isolated, rules_dirs)
     if output_format == "json":
-        click.echo(json.dumps([rule_summary(rule) for rule in rules], indent=2))
+        click.echo(json.dumps([{**rule_summary(rule), "enabled": rule.id in enabled} for rule in rules], indent=2))
         return
     width = max(len(rule.id) for rule in rules)
     for rule in rules:
-        click.echo(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.title}")
+        state = "" if rule.id in enabled else "  (disabled)"
+        click.echo(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.title}{state}")
 
 
 def rule_summary(rule) -> dict[str, object]:
@@ -175,16 +218,11 @@ def rule_summary(rule) -> dict[str, object]:
 
 @main.command()
 @click.argument("rule_id")
-@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(file_okay=False))
-def explain(rule_id, rules_dirs) -> None:
-    """Why a rule exists: its rationale, the article passage, thresholds and examples."""
-    from .ruleset import RuleFileError, load_rules
-
-    try:
-        rules = {rule.id: rule for rule in load_rules(rules_dirs)}
-    except RuleFileError as error:
-        fail(str(error))
-    rule = rules.get(rule_id)
+@with_config_options
+def explain(rule_id, config_file, isolated, rules_dirs) -> None:
+    """Why a rule exists: its rationale, the article passage, thresholds (as configured) and examples."""
+    rules, _ = effective_rules(config_file, isolated, rules_dirs)
+    rule = {rule.id: rule for rule in rules}.get(rule_id)
     if rule is None:
         fail(f"unknown rule '{rule_id}' (see `followup-lint rules`)")
     click.echo(explanation(rule))

@@ -48,6 +48,7 @@ class FileReport:
     metrics: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
     source_text: str = field(default="", repr=False)  # for excerpts and fixes; not serialised
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,6 +58,8 @@ class FileReport:
             data["error"] = self.error
         if self.notes:
             data["notes"] = self.notes
+        if self.suppressed:
+            data["suppressed"] = [f.to_dict() for f in self.suppressed]
         return data
 
     def worst_rank(self) -> int:

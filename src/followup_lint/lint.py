@@ -16,6 +16,7 @@ from .matching import PatternIndex
 from .metrics import measure
 from .parse import parse_many
 from .ruleset import Rule
+from .suppressions import read_suppressions, split_suppressed
 from .textmap import LineIndex, TextMap
 
 
@@ -27,6 +28,7 @@ class Linter:
         wanted = set(enabled) if enabled is not None else {rule.id for rule in self.all_rules}
         self.rules = [rule for rule in self.all_rules if rule.id in wanted and rule.scope != "sequence"]
         self.index = PatternIndex(self.all_rules)
+        self.known_ids = frozenset(rule.id for rule in self.all_rules)
 
     def lint(self, drafts: Sequence[Draft]) -> list[FileReport]:
         bodies = parse_many(draft.body for draft in drafts)
@@ -52,9 +54,12 @@ class Linter:
             for hit in run_detector(rule, context):
                 text_map = draft.subject_map if rule.scope == "subject" and draft.subject_map else draft.body_map
                 findings.append(make_finding(rule, hit, text_map, lines))
+        suppressions = read_suppressions(draft.source.text, draft.metadata, self.known_ids)
+        findings, suppressed = split_suppressed(findings, suppressions)
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
         metrics["score"] = score(findings)
-        return FileReport(draft.source.display_path, findings, metrics, source_text=draft.source.text)
+        return FileReport(draft.source.display_path, findings, metrics, suppressed=suppressed,
+                          source_text=draft.source.text)
 
 
 def make_finding(rule: Rule, hit: Hit, text_map: TextMap, lines: LineIndex) -> Finding:

@@ -18,6 +18,8 @@ class ReportOptions:
     show_source: bool = True
     version: str = ""
     rules: Sequence = field(default_factory=list)  # Rule values, for formats that describe rules
+    statistics: bool = False  # counts per rule instead of findings (text format)
+    show_suppressed: bool = False
 
 
 def get_reporter(name: str) -> Callable[[Sequence[FileReport], ReportOptions], str]:

@@ -15,17 +15,24 @@ _COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
 def render(reports: Sequence[FileReport], options: ReportOptions) -> str:
+    if options.statistics:
+        return statistics(reports, options)
     out: list[str] = []
     for report in reports:
         if report.error:
             continue  # errors go to stderr, from the CLI
         lines = LineIndex(report.source_text) if options.show_source and report.source_text else None
-        for finding in report.findings:
+        shown = [(f, "") for f in report.findings]
+        if options.show_suppressed:
+            shown = sorted(shown + [(f, " (suppressed)") for f in report.suppressed], key=lambda item: item[0].start)
+        for finding, note in shown:
             severity = _style(finding.severity, options, fg=_COLORS[finding.severity], bold=True)
             location = _style(f"{report.path}:{finding.line}:{finding.column}:", options, bold=True)
-            out.append(f"{location} {severity} {_style(finding.rule, options, fg='magenta')} {finding.message}")
+            out.append(f"{location} {severity} {_style(finding.rule, options, fg='magenta')} {finding.message}{note}")
             if lines is not None:
                 out.extend(_excerpt(lines, finding))
+        if not report.findings and not report.source_text.strip() and not report.notes:
+            out.append(f"{report.path}: note: empty file, nothing to lint")
         for note in report.notes:
             out.append(f"{report.path}: note: {note}")
     if not options.quiet:
@@ -39,6 +46,16 @@ def _excerpt(lines: LineIndex, finding) -> list[str]:
     width = max(1, end_column - finding.column)
     gutter = f"{finding.line:>4} | "
     return [gutter + text, " " * (len(gutter) - 2) + "| " + " " * (finding.column - 1) + "^" * width]
+
+
+def statistics(reports: Sequence[FileReport], options: ReportOptions) -> str:
+    counts = Counter((f.rule, f.severity) for r in reports for f in r.findings)
+    titles = {rule.id: rule.title for rule in options.rules}
+    lines = [f"{count:>5}  {rule:<20} {severity:<8} {titles.get(rule, '')}".rstrip()
+             for (rule, severity), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    if not options.quiet:
+        lines.append(summary(reports))
+    return "\n".join(lines) + "\n"
 
 
 def summary(reports: Sequence[FileReport]) -> str:
