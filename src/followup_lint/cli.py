@@ -88,12 +88,15 @@ def main() -> None:
               help="Extra folder of YAML rule files (repeatable).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=1_000_000, show_default=True,
               help="Refuse files larger than this.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the safe fixes as a unified diff; change nothing.")
+@click.option("--fix", "apply_fix", is_flag=True,
+              help="Apply the safe fixes (atomically; for - print the fixed text), then report what remains.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings hidden by followup-lint directives.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 @click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR=1).")
 def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, config_file, isolated, rules_dirs,
-          max_bytes, statistics, show_suppressed, quiet, no_color) -> None:
+          max_bytes, show_diff, apply_fix, statistics, show_suppressed, quiet, no_color) -> None:
     """Lint drafts: files, folders (recursively), or - for standard input."""
     from .api import configured_rules, lint_sources, settings_for_path
     from .config import ConfigError
@@ -113,6 +116,7 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
     groups: dict = {}  # settings -> [(position, source)]
     errors = 0
     position = 0
+    stdin_ids: set[int] = set()
     try:
         for path, named in iter_paths(paths):
             config_path = (stdin_filename or None) if path == "-" else path
@@ -128,16 +132,25 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
                 click.echo(f"followup-lint: error: {error}", err=True)
                 errors += 1
                 continue
+            if path == "-":
+                stdin_ids.add(id(source))
             groups.setdefault(settings, []).append((position, source))
             position += 1
         linted = []
         for settings, members in groups.items():
             configured_rules(settings)  # validates select/ignore names before any file is linted
-            reports = lint_sources([source for _, source in members], metadata=metadata, settings=settings)
+            sources = [source for _, source in members]
+            reports = lint_sources(sources, metadata=metadata, settings=settings)
+            if show_diff or apply_fix:
+                reports = apply_fixes(sources, reports, show_diff=show_diff, write=apply_fix, stdin_ids=stdin_ids,
+                                      relint=lambda fixed, s=settings: lint_sources(fixed, metadata=metadata, settings=s))
             linted += [(index, report, settings) for (index, _), report in zip(members, reports)]
     except (ConfigError, RuleFileError, InputError) as error:
         fail(str(error))
     linted.sort(key=lambda item: item[0])
+    if show_diff:
+        sys.exit(EXIT_FINDINGS if any(report.notes and "fixable" in report.notes[-1] for _, report, _ in linted)
+                 else EXIT_CLEAN)
     reports = [report for _, report, _ in linted]
     shown_settings = next(iter(groups), None) or settings_for_path(None, config_file=config_file,
                                                                     isolated=isolated).with_cli(**overrides)
@@ -145,12 +158,39 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
     options = ReportOptions(color=use_color(no_color), quiet=quiet, version=__version__,
                             rules=[r for r in rules if r.id in enabled], statistics=statistics,
                             show_suppressed=show_suppressed)
-    click.echo(get_reporter(output_format)(reports, options), nl=False, color=options.color)
+    fixed_stdin = apply_fix and bool(stdin_ids)  # stdout carries the fixed text; the report goes to stderr
+    click.echo(get_reporter(output_format)(reports, options), nl=False, color=options.color, err=fixed_stdin)
     if errors:
         sys.exit(EXIT_ERROR)
     failing = any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK.get(settings.fail_on, 99)
                   for _, report, settings in linted for f in report.findings)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def apply_fixes(sources, reports, *, show_diff: bool, write: bool, relint, stdin_ids: set[int]):
+    """--diff prints each file's safe fixes; --fix writes them atomically (standard input: prints the fixed
+    text to stdout) and returns the reports of the fixed text."""
+    import dataclasses
+
+    from .fixes import FixError, fixed_text, unified_diff, write_atomically
+
+    fixed_sources = []
+    for source, report in zip(sources, reports):
+        after = fixed_text(report)
+        if show_diff:
+            diff = unified_diff(source.display_path, source.text, after)
+            if diff:
+                click.echo(diff, nl=False)
+                report.notes.append("fixable: see the diff")
+        elif id(source) in stdin_ids:
+            click.echo(after, nl=False)
+        else:
+            try:
+                write_atomically(source, after)
+            except FixError as error:
+                fail(str(error))
+        fixed_sources.append(dataclasses.replace(source, text=after))
+    return reports if show_diff else relint(fixed_sources)
 
 
 def read_input(path: str, stdin_filename: str | None, max_bytes: int):
