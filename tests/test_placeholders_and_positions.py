@@ -1,0 +1,82 @@
+"""Placeholders are names, not words; every finding points at the right place in the original file."""
+
+from __future__ import annotations
+
+import pytest
+
+from followup_lint.api import lint_text
+from followup_lint.parse import parse
+
+STYLES = [
+    ("{{first_name}}", "first_name"),
+    ("{{ $lead->firstname ?? '' }}", "firstname"),
+    ("{first_name}", "first_name"),
+    ("[First Name]", "first_name"),
+    ("[Your Name]", "your_name"),
+    ("<<Company>>", "company"),
+    ("%FIRSTNAME%", "firstname"),
+    ("{{Sender BookMe Text}}", "sender_bookme_text"),
+]
+
+
+@pytest.mark.parametrize(("placeholder", "name"), STYLES)
+def test_each_style_is_one_named_token_and_not_a_pronoun(placeholder, name):
+    doc = parse(f"Hi {placeholder}, would you like the report? I can send it on Monday.")
+    [token] = [t for t in doc if t._.placeholder]
+    assert token.text == placeholder and token._.placeholder == name
+    assert token._.person == ""
+    assert len(list(doc.sents)) == 2  # `?` or `.` inside a placeholder never ends a sentence
+    assert sum(1 for t in doc if t._.person == "first") == 1
+
+
+def test_placeholders_are_not_pronouns_or_pitch_in_findings():
+    # Placeholders whose raw text contains "I", "we", "our" must not count as first person.
+    text = "Hi [Your Name],\n\n{{ our_team }} and [I Agree] met {{we}} at the event. You asked for the deck, so here it is.\n"
+    report = lint_text(text, select=["me-me-me"])
+    assert report.findings == []
+    assert report.metrics["first_person"] == 0
+
+
+def test_every_style_together_does_not_crash_and_each_is_flagged_unfilled_in_a_draft():
+    text = "Hi " + ", ".join(p for p, _ in STYLES) + ". Does Tuesday at 10 work?\n"
+    report = lint_text(text, select=["unfilled-placeholder"])
+    assert [text[f.start:f.end] for f in report.findings] == [p for p, _ in STYLES]
+
+
+def test_template_files_expect_placeholders():
+    text = "Hi {{first_name}}, here is the {{report_link}}. Does Tuesday at 10 work?\n"
+    assert lint_text(text, path="welcome.j2", select=["unfilled-placeholder"]).findings == []
+    broken = lint_text("Hi {{ first_name }, thanks.\nSee you {% if x %}soon.\n", path="welcome.j2",
+                       select=["unfilled-placeholder"])
+    [finding] = broken.findings
+    assert finding.severity == "error" and finding.line == 1 and finding.column == 4
+
+
+def test_spans_map_through_front_matter_subject_crlf_and_quotes():
+    text = (
+        "---\r\ntouch: 2\r\n---\r\n"
+        "Subject: Following up\r\n"
+        "Hi Kevin,\r\n\r\n"
+        "> old quoted line\r\n"
+        "Just checking in on the proposal.\r\n\r\n"
+        "Thanks,\r\nMaria\r\n"
+    )
+    report = lint_text(text)
+    by_rule = {f.rule: f for f in report.findings}
+    nudge = by_rule["no-value"]
+    assert text[nudge.start:nudge.end] == "Just checking in"
+    assert (nudge.line, nudge.column, nudge.end_line, nudge.end_column) == (8, 1, 8, 17)
+    subject = by_rule["subject-line"]
+    assert text[subject.start:subject.end] == "Following up"
+    assert (subject.line, subject.column) == (4, 10)
+
+
+def test_quoted_text_and_signature_are_not_judged():
+    text = (
+        "Hi Kevin,\n\nHere is the revised quote you asked for. Does Tuesday at 10 work?\n\n"
+        "Best,\nMaria Lopez\nThe leading, award-winning, best-in-class fleet provider\n\n"
+        "On Tue, Nov 10, 2026 at 9:14 AM Kevin <k@x.com> wrote:\n> Just checking in. Any update? Any update?\n"
+    )
+    report = lint_text(text)
+    assert report.findings == []
+    assert report.metrics["words"] == 14
