@@ -170,6 +170,16 @@ def test_the_sandbox_refuses_python_internals(tmp_path):
         render(load_template_file(path))
 
 
+def test_the_sandbox_refuses_memory_bombs(tmp_path):
+    path = tmp_path / "bomb.j2"
+    for body in ("{{ 'a' * 1000000000 }}\n", "{{ 10 ** 100000 }}\n", "{{ [1] * 10000000 }}\n"):
+        path.write_text(user_template(body, id="bomb"))
+        with pytest.raises(TemplateError, match="refused by the sandbox"):
+            render(load_template_file(path))
+    path.write_text(user_template("{{ '-' * 20 }}\n", id="fine"))
+    assert render(load_template_file(path)).strip() == "-" * 20
+
+
 # ---- the commands --------------------------------------------------------------------------------------
 
 def one_line_error(result) -> str:

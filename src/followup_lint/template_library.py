@@ -257,13 +257,31 @@ def _check_body(template: Template) -> None:
 
 # ---- rendering -----------------------------------------------------------------------------------------
 
+MAX_RENDERED_SIZE = 100_000  # characters or items one `*` / `**` in a template may produce
+
+
 @functools.lru_cache(maxsize=1)
 def _environment():
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
-                                trim_blocks=True, lstrip_blocks=True)
+    class BoundedSandbox(SandboxedEnvironment):
+        """The sandbox refuses Python internals; this also refuses `{{ 'a' * 10**9 }}`-style memory bombs."""
+
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "**" and isinstance(right, int) and abs(right) > 64:
+                raise SecurityError("exponent too large")
+            if operator == "*" and isinstance(left, (str, list, tuple)) and isinstance(right, int):
+                left, right = right, left
+            if operator == "*" and isinstance(right, (str, list, tuple)) and isinstance(left, int):
+                if left * len(right) > MAX_RENDERED_SIZE:
+                    raise SecurityError("the result would be too large")
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
+                          trim_blocks=True, lstrip_blocks=True)
 
 
 def find_template(templates: Iterable[Template], template_id: str) -> Template:
