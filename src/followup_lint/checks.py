@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from .business_days import as_datetime, business_days_between
 from .detectors import Hit, RuleContext
+from .parse import is_placeholder
 
 CHECKS: dict[str, Callable[..., Iterable[Hit]]] = {}
 
@@ -100,7 +101,7 @@ def hype(rule, context: RuleContext) -> Iterator[Hit]:
 @register("filler")
 def filler(rule, context: RuleContext) -> Iterator[Hit]:
     """Filler phrases, each with a deletion fix (never across a placeholder)."""
-    text = context.doc.text
+    text = context.found.text
     taken: list[tuple[int, int]] = []
     for set_name, whole_sentence in (("filler_sentence", True), ("filler_phrase", False)):
         for match in context.matches(set_name):
@@ -136,8 +137,8 @@ def _deletion(text: str, start: int, end: int, sentence_start: int, sentence_end
 
 
 def _touches_placeholder(doc, start: int, end: int) -> bool:
-    return any((token._.placeholder or token._.template_tag) and token.idx < end and token.idx + len(token) > start
-               for token in doc)
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(is_placeholder(token) for token in span)
 
 
 @register("subject-line")
@@ -174,7 +175,7 @@ def unfilled_placeholder(rule, context: RuleContext) -> Iterator[Hit]:
         yield from _malformed_template(rule, context)
         return
     for token in context.doc:
-        if token._.placeholder or token._.template_tag:
+        if is_placeholder(token):
             yield Hit(token.idx, token.idx + len(token.text), {"match": token.text, "problem": "is not filled in"})
 
 

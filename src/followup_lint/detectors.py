@@ -82,7 +82,7 @@ class RuleContext:
     def anchor(self, where: str) -> tuple[int, int]:
         content = self.content_sentences
         if not content:
-            return 0, len(self.doc.text)
+            return 0, len(self.found.text)
         if where == "closing":
             sentence = content[-1]
         elif where == "opening":
@@ -92,7 +92,7 @@ class RuleContext:
         return sentence.start, sentence.end
 
     def text(self, start: int, end: int) -> str:
-        return " ".join(self.doc.text[start:end].split())
+        return " ".join(self.found.text[start:end].split())
 
 
 def run_detector(rule, context: RuleContext) -> list[Hit]:

@@ -7,13 +7,14 @@ Matcher patterns. Derived sets narrow or combine others by sentence.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from .parse import get_pipeline, make_pattern_doc
+from .parse import PLACEHOLDER_TAG, SENTENCE_STARTS, TEMPLATE_TAG, get_pipeline, make_pattern_doc
 from .ruleset import SET_REFERENCE_RE, PatternSet, Rule, RuleFileError
 
 
@@ -43,22 +44,29 @@ class Match:
 
 
 def is_word(token) -> bool:
-    if token._.template_tag:
+    tag = token.tag_
+    if tag == TEMPLATE_TAG:
         return False
-    if token._.placeholder:
+    if tag == PLACEHOLDER_TAG:
         return True
-    return not (token.is_punct or token.is_space or token.is_quote or token.is_bracket) and any(
-        char.isalnum() for char in token.text
-    )
+    return not (token.is_punct or token.is_space) and any(char.isalnum() for char in token.text)
 
 
 GREETING_WORDS = frozenset({"hi", "hello", "hey", "dear", "morning", "afternoon", "evening", "greetings", "hiya",
                             "howdy", "good", "yo", "hallo", "bonjour", "hola", "g'day"})
 
 
+def sentence_spans(doc: Doc):
+    starts = doc.user_data.get(SENTENCE_STARTS)
+    if starts is None:
+        return [(span.start, span.end) for span in doc.sents]
+    return list(zip(starts, [*starts[1:], len(doc)]))
+
+
 def sentence_table(doc: Doc) -> list[Sentence]:
     table = []
-    for span in doc.sents:
+    for first, last in sentence_spans(doc):
+        span = doc[first:last]
         tokens = [t for t in span if not t.is_space]
         if not tokens:
             continue
@@ -73,8 +81,8 @@ def sentence_table(doc: Doc) -> list[Sentence]:
 def _is_greeting(tokens, words: int) -> bool:
     """"Hi Sam," / "Dear Ms. Novak," / "{{first_name}}," on the first line."""
     if words > 5 or tokens[-1].text not in (",", ":", "!", "-", "—"):
-        return words == 1 and bool(tokens[0]._.placeholder)
-    return tokens[0].lower_ in GREETING_WORDS or bool(tokens[0]._.placeholder)
+        return words == 1 and tokens[0].tag_ == PLACEHOLDER_TAG
+    return tokens[0].lower_ in GREETING_WORDS or tokens[0].tag_ == PLACEHOLDER_TAG
 
 
 class FoundSets:
@@ -83,6 +91,7 @@ class FoundSets:
     def __init__(self, doc: Doc, sentences: list[Sentence], token_sentence: list[int],
                  base: dict[str, list[Match]], specs: dict[str, PatternSet]) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text is rebuilt from the tokens on every access: read it once
         self.sentences = sentences
         self._token_sentence = token_sentence
         self._base = base
@@ -142,6 +151,7 @@ class FoundSets:
         return True
 
 
+@functools.lru_cache(maxsize=4096)
 def qualify(rule_id: str, reference: str) -> str:
     match = SET_REFERENCE_RE.match(reference)
     return f"{match.group('rule') or rule_id}:{match.group('set')}"
@@ -175,7 +185,7 @@ class PatternIndex:
             self.phrase_matcher.add(key, [make_pattern_doc(phrase) for phrase in spec.phrases])
         if spec.tokens:
             try:
-                self.matcher.add(key, [list(pattern) for pattern in spec.tokens])
+                self.matcher.add(key, [[_as_lemmatized(token) for token in pattern] for pattern in spec.tokens])
             except (ValueError, KeyError, TypeError) as error:
                 raise RuleFileError(f"{rule.file}: patterns.{spec.name}.tokens: {_matcher_problem(error)}") from None
         for expression in spec.regex:
@@ -189,14 +199,35 @@ class PatternIndex:
                 token_sentence[position] = sentence.index
         base: dict[str, list[Match]] = {}
         strings = doc.vocab.strings
-        for match_id, start, end in [*self.phrase_matcher(doc), *self.matcher(doc)]:
+        found = [*self.phrase_matcher(doc), *self.matcher(doc)] if len(doc) else []
+        for match_id, start, end in found:
             base.setdefault(strings[match_id], []).append(_match(doc, start, end, token_sentence))
+        text = doc.text
         for key, pattern in self.regexes:
-            for found in pattern.finditer(doc.text):
+            for found in pattern.finditer(text):
                 span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
                 if span is not None and len(span):
                     base.setdefault(key, []).append(_match(doc, span.start, span.end, token_sentence))
         return FoundSets(doc, sentences, token_sentence, base, self.specs)
+
+
+def _as_lemmatized(token: dict) -> dict:
+    """A rule writes `LEMMA: {IN: [meeting, pricing]}`; the lookup lemmatizer (no part of speech) reads the
+    noun "meeting" as the verb "meet". Match each listed word under the lemma the lookup gives it too."""
+    lemma = token.get("LEMMA")
+    if isinstance(lemma, str):
+        words = sorted({lemma, lookup_lemma(lemma)})
+        return {**token, "LEMMA": {"IN": words}} if len(words) > 1 else token
+    if isinstance(lemma, dict) and isinstance(lemma.get("IN"), list):
+        words = lemma["IN"]
+        return {**token, "LEMMA": {**lemma, "IN": sorted({*map(str, words), *(lookup_lemma(str(w)) for w in words)})}}
+    return token
+
+
+@functools.lru_cache(maxsize=8192)
+def lookup_lemma(word: str) -> str:
+    doc = get_pipeline()(word)
+    return doc[0].lemma_ if len(doc) == 1 else word
 
 
 def _matcher_problem(error: Exception) -> str:

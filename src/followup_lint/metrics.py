@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from spacy.tokens import Doc
 
-from .matching import Sentence, is_word
+from .matching import Sentence
+from .parse import FIRST_PERSON_TAG, PLACEHOLDER_TAG, SECOND_PERSON_TAG, TEMPLATE_TAG
 
 NEUTRAL_NAME = "Alex"  # stands in for a placeholder when measuring readability
 
@@ -14,14 +16,15 @@ NEUTRAL_NAME = "Alex"  # stands in for a placeholder when measuring readability
 def measure(doc: Doc, sentences: list[Sentence]) -> dict[str, Any]:
     content = [s for s in sentences if s.is_content]
     words = sum(s.words for s in content)
+    tags = Counter(token.tag_ for token in doc)
     return {
         "words": words,
         "sentences": len(content),
         "questions": sum(1 for s in content if s.is_question),
         "exclamations": sum(token.text.count("!") for token in doc if token.is_punct),
-        "first_person": sum(1 for token in doc if token._.person == "first"),
-        "second_person": sum(1 for token in doc if token._.person == "second"),
-        "placeholders": sum(1 for token in doc if token._.placeholder),
+        "first_person": tags[FIRST_PERSON_TAG],
+        "second_person": tags[SECOND_PERSON_TAG],
+        "placeholders": tags[PLACEHOLDER_TAG],
         "reading_grade": reading_grade(doc) if words else 0.0,
     }
 
@@ -30,9 +33,9 @@ def readable_text(doc: Doc) -> str:
     """The text with placeholders replaced by a neutral name and template tags removed."""
     parts = []
     for token in doc:
-        if token._.placeholder:
+        if token.tag_ == PLACEHOLDER_TAG:
             parts.append(NEUTRAL_NAME + token.whitespace_)
-        elif token._.template_tag:
+        elif token.tag_ == TEMPLATE_TAG:
             parts.append(token.whitespace_)
         else:
             parts.append(token.text_with_ws)

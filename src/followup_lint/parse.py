@@ -10,26 +10,40 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 
+import numpy
 import spacy
+from spacy.attrs import LOWER, ORTH, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from .placeholders import find_placeholders
 
 PLACEHOLDER_NORM = "__placeholder__"
+SENTENCE_STARTS = "followup_lint.sentence_starts"
 SENTENCE_END = frozenset({".", "!", "?", "…", "!!", "!!!", "?!", "!?", "??", "...", "?!?"})
 LINE_END_BREAKS = frozenset({".", "!", "?", "…", ",", ":", ";", ")", "...", "!!", "?!"})
 BULLETS = frozenset({"-", "*", "•", "–", "—", "·", "+"})
 
-FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
-SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "y'all", "u", "ur"})
+FIRST_PERSON = ("i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves")
+SECOND_PERSON = ("you", "your", "yours", "yourself", "yourselves", "ya", "y'all", "u", "ur")
 # Formulaic closers that use a first-person word without being about the sender.
 FORMULAIC_FIRST_PERSON = (("let", "me", "know"),)
 
-# Matcher patterns compare extension values, so defaults are strings and booleans, never None.
-Token.set_extension("placeholder", default="", force=True)  # normalised variable name, e.g. "first_name"
-Token.set_extension("template_tag", default=False, force=True)  # {% if %}, {{#each}}, {# comment #}
-Token.set_extension("person", default="", force=True)  # "first" | "second" | ""
+# Token facts live in the TAG attribute, which a blank pipeline leaves empty: the Matcher reads it at C
+# speed (rule patterns say {TAG: FIRST_PERSON}). A placeholder's name is its LEMMA.
+FIRST_PERSON_TAG, SECOND_PERSON_TAG, WORD_TAG = "FIRST_PERSON", "SECOND_PERSON", "WORD"
+PLACEHOLDER_TAG, TEMPLATE_TAG = "PLACEHOLDER", "TEMPLATE_TAG"
+_PERSON = {FIRST_PERSON_TAG: "first", SECOND_PERSON_TAG: "second"}
+
+# Read-only conveniences for Python code; patterns should use TAG.
+Token.set_extension("placeholder", getter=lambda t: t.lemma_ if t.tag_ == PLACEHOLDER_TAG else "", force=True)
+Token.set_extension("template_tag", getter=lambda t: t.tag_ == TEMPLATE_TAG, force=True)
+Token.set_extension("person", getter=lambda t: _PERSON.get(t.tag_, ""), force=True)
+
+
+def is_placeholder(token: Token) -> bool:
+    """A variable placeholder or a template tag: never a word of the draft."""
+    return token.tag_ in (PLACEHOLDER_TAG, TEMPLATE_TAG)
 
 
 @Language.component("followup_placeholders")
@@ -37,7 +51,6 @@ def merge_placeholders(doc: Doc) -> Doc:
     found = find_placeholders(doc.text)
     if not found:
         return doc
-    merged = {}  # start character -> placeholder; token indices shift while merging
     with doc.retokenize() as retokenizer:
         taken = -1
         for placeholder in found:
@@ -45,31 +58,50 @@ def merge_placeholders(doc: Doc) -> Doc:
             if span is None or span.start <= taken:
                 continue
             taken = span.end - 1
-            retokenizer.merge(span, attrs={"NORM": PLACEHOLDER_NORM, "LEMMA": PLACEHOLDER_NORM})
-            merged[span.start_char] = placeholder
-    for token in doc:
-        placeholder = merged.get(token.idx)
-        if placeholder is not None:
-            token._.placeholder = placeholder.name
-            token._.template_tag = placeholder.kind != "variable"
+            is_variable = placeholder.kind == "variable"
+            retokenizer.merge(span, attrs={
+                "NORM": PLACEHOLDER_NORM,
+                "LEMMA": placeholder.name if is_variable else PLACEHOLDER_NORM,
+                "TAG": PLACEHOLDER_TAG if is_variable else TEMPLATE_TAG,
+            })
     return doc
 
 
 @Language.component("followup_person")
 def mark_person(doc: Doc) -> Doc:
-    for token in doc:
-        lower = token.lower_
-        if lower in FIRST_PERSON and not (lower == "us" and token.text == "US"):
-            token._.person = "first"
-        elif lower in SECOND_PERSON and not (lower == "u" and token.text == "U"):
-            token._.person = "second"
+    """Tag every token: FIRST_PERSON, SECOND_PERSON or WORD (placeholders keep their tags), vectorised."""
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    lower, orth, tags = doc.to_array([LOWER, ORTH, TAG]).T
+    first = numpy.isin(lower, _hashes(strings, FIRST_PERSON)) & (orth != strings.add("US"))
+    second = numpy.isin(lower, _hashes(strings, SECOND_PERSON)) & (orth != strings.add("U"))
     for phrase in FORMULAIC_FIRST_PERSON:
-        size = len(phrase)
-        for index in range(len(doc) - size + 1):
-            if all(doc[index + k].lower_ == phrase[k] for k in range(size)):
-                for k in range(size):
-                    doc[index + k]._.person = ""
+        ids = _hashes(strings, phrase)
+        size = len(ids)
+        if len(doc) >= size:
+            windows = numpy.lib.stride_tricks.sliding_window_view(lower, size)
+            for start in numpy.flatnonzero((windows == ids).all(axis=1)):
+                first[start:start + size] = False
+    untagged = tags == 0
+    tags = numpy.where(untagged, strings.add(WORD_TAG), tags)
+    tags[untagged & first] = strings.add(FIRST_PERSON_TAG)
+    tags[untagged & second] = strings.add(SECOND_PERSON_TAG)
+    doc.from_array([TAG], tags.reshape(-1, 1).astype("uint64"))
     return doc
+
+
+@functools.lru_cache(maxsize=16)
+def _hashes_cached(words: tuple[str, ...]):
+    from spacy.strings import hash_string
+
+    return numpy.array([hash_string(word) for word in words], dtype="uint64")
+
+
+def _hashes(strings, words) -> numpy.ndarray:
+    for word in words:
+        strings.add(word)
+    return _hashes_cached(tuple(words))
 
 
 @Language.component("followup_sentences")
@@ -79,6 +111,7 @@ def set_sentence_starts(doc: Doc) -> Doc:
     seen_end = False
     in_list = False
     last_content: Token | None = None
+    starts: list[int] = []
     for index, token in enumerate(doc):
         if token.is_space:
             token.is_sent_start = index == 0
@@ -95,12 +128,13 @@ def set_sentence_starts(doc: Doc) -> Doc:
                 or (last_content is not None and last_content.text in LINE_END_BREAKS)
                 or bullet
                 or token.text[:1].isupper()
-                or token._.template_tag
+                or token.tag_ == TEMPLATE_TAG
             )
         elif seen_end and not token.is_punct:
             start = True
         token.is_sent_start = start
         if start:
+            starts.append(index)
             seen_end = False
         if _is_list_number(doc, index):
             pass
@@ -109,6 +143,7 @@ def set_sentence_starts(doc: Doc) -> Doc:
         elif not token.is_punct and not token.is_quote:
             seen_end = False
         last_content = token
+    doc.user_data[SENTENCE_STARTS] = starts  # read by matching.sentence_table: faster than doc.sents
     return doc
 
 
