@@ -37,13 +37,14 @@ def test_installed_wheel_lints_outside_the_checkout(wheel, root, tmp_path):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
+                   check=True, capture_output=True, timeout=300)
     # Dependencies (spaCy & co.) come from the test environment, appended after the venv's own
-    # site-packages, so followup_lint itself is imported from the wheel only.
+    # site-packages (after the install, so pip does not see the test environment's copy), so
+    # followup_lint itself is imported from the wheel only.
     own_site = subprocess.run([str(python), "-c", "import site; print(site.getsitepackages()[0])"],
                               capture_output=True, text=True, check=True).stdout.strip()
     (env_dir / own_site / "test-deps.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
-                   check=True, capture_output=True, timeout=300)
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     draft = outside / "draft.txt"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from .business_days import as_datetime, business_days_between
 from .detectors import Hit, RuleContext
-from .parse import is_placeholder
+from .token_facts import is_placeholder
 
 CHECKS: dict[str, Callable[..., Iterable[Hit]]] = {}
 

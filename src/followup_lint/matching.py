@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from .parse import PLACEHOLDER_TAG, SENTENCE_STARTS, TEMPLATE_TAG, get_pipeline, make_pattern_doc
+from .parse import SENTENCE_STARTS, get_pipeline, make_pattern_doc
+from .token_facts import PLACEHOLDER_TAG, TEMPLATE_TAG
 from .ruleset import SET_REFERENCE_RE, PatternSet, Rule, RuleFileError
 
 

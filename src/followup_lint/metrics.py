@@ -8,7 +8,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from .matching import Sentence
-from .parse import FIRST_PERSON_TAG, PLACEHOLDER_TAG, SECOND_PERSON_TAG, TEMPLATE_TAG
+from .token_facts import FIRST_PERSON_TAG, PLACEHOLDER_TAG, SECOND_PERSON_TAG, TEMPLATE_TAG
 
 NEUTRAL_NAME = "Alex"  # stands in for a placeholder when measuring readability
 

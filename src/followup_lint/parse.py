@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from .placeholders import find_placeholders
+from .token_facts import FIRST_PERSON_TAG, PLACEHOLDER_TAG, SECOND_PERSON_TAG, TEMPLATE_TAG, WORD_TAG
 
 PLACEHOLDER_NORM = "__placeholder__"
 SENTENCE_STARTS = "followup_lint.sentence_starts"
@@ -31,8 +32,6 @@ FORMULAIC_FIRST_PERSON = (("let", "me", "know"),)
 
 # Token facts live in the TAG attribute, which a blank pipeline leaves empty: the Matcher reads it at C
 # speed (rule patterns say {TAG: FIRST_PERSON}). A placeholder's name is its LEMMA.
-FIRST_PERSON_TAG, SECOND_PERSON_TAG, WORD_TAG = "FIRST_PERSON", "SECOND_PERSON", "WORD"
-PLACEHOLDER_TAG, TEMPLATE_TAG = "PLACEHOLDER", "TEMPLATE_TAG"
 _PERSON = {FIRST_PERSON_TAG: "first", SECOND_PERSON_TAG: "second"}
 
 # Read-only conveniences for Python code; patterns should use TAG.
@@ -40,10 +39,6 @@ Token.set_extension("placeholder", getter=lambda t: t.lemma_ if t.tag_ == PLACEH
 Token.set_extension("template_tag", getter=lambda t: t.tag_ == TEMPLATE_TAG, force=True)
 Token.set_extension("person", getter=lambda t: _PERSON.get(t.tag_, ""), force=True)
 
-
-def is_placeholder(token: Token) -> bool:
-    """A variable placeholder or a template tag: never a word of the draft."""
-    return token.tag_ in (PLACEHOLDER_TAG, TEMPLATE_TAG)
 
 
 @Language.component("followup_placeholders")
