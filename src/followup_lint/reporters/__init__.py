@@ -8,7 +8,7 @@ from importlib import import_module
 
 from ..findings import FileReport
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "junit")
 
 
 @dataclass
@@ -20,6 +20,20 @@ class ReportOptions:
     rules: Sequence = field(default_factory=list)  # Rule values, for formats that describe rules
     statistics: bool = False  # counts per rule instead of findings (text format)
     show_suppressed: bool = False
+
+
+def relative_path(path: str) -> str:
+    """`path` relative to the current folder when it lies inside it, with forward slashes: CI services
+    (GitHub annotations, code scanning) resolve paths against the repository root."""
+    import os
+
+    if path == "-" or not os.path.isabs(path):
+        return path.replace(os.sep, "/")
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if relative.startswith("..") else relative.replace(os.sep, "/")
 
 
 def get_reporter(name: str) -> Callable[[Sequence[FileReport], ReportOptions], str]:
