@@ -131,3 +131,24 @@ def test_init_writes_a_config_that_loads(tmp_path):
     assert run_cli("init", "--pyproject", cwd=pyproject_dir).returncode == 0
     (pyproject_dir / "d.txt").write_text(SPIEL)
     assert run_cli("d.txt", cwd=pyproject_dir).returncode == 1
+
+
+def test_force_exclude_applies_to_named_files_and_stdin_filename(project):
+    (project / ".followup-lint.toml").write_text('extend-exclude = ["drafts/*"]\n')
+    assert json.loads(run_cli("drafts/spiel.txt", "--format", "json", cwd=project).stdout)["files"]
+    assert json.loads(run_cli("drafts/spiel.txt", "--force-exclude", "--format", "json", cwd=project).stdout)["files"] == []
+    skipped = run_cli("-", "--stdin-filename", "drafts/x.txt", "--force-exclude", "--format", "json", cwd=project, input=SPIEL)
+    assert json.loads(skipped.stdout)["files"] == [] and skipped.returncode == 0
+
+
+def test_an_edited_config_is_read_again_in_the_same_process(project):
+    from followup_lint.api import settings_for_path
+
+    config = project / ".followup-lint.toml"
+    config.write_text('ignore = ["hype"]\n')
+    assert settings_for_path(str(project / "drafts" / "spiel.txt")).ignore == ("hype",)
+    config.write_text('ignore = ["filler"]\n')
+    import os
+
+    os.utime(config, ns=(config.stat().st_atime_ns, config.stat().st_mtime_ns + 1_000_000))
+    assert settings_for_path(str(project / "drafts" / "spiel.txt")).ignore == ("filler",)

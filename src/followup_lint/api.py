@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .config import Settings, apply_settings, enabled_rule_ids, find_config, load_settings
-from .extract import extract_draft
-from .findings import FileReport
+from .extract import extract_drafts
+from .findings import FileReport, score
 from .read import DEFAULT_MAX_BYTES, InputError, Source, decode, read_path
 from .ruleset import Rule, load_rules
 
@@ -49,7 +49,8 @@ def _linter(settings: Settings):
 
 
 @functools.lru_cache(maxsize=64)
-def _settings_file(path: str) -> Settings:
+def _settings_file(path: str, modified: int = 0) -> Settings:
+    """`modified` (the file's mtime) is part of the cache key: an edited config is read again."""
     first = load_settings(Path(path))  # syntax and types, before its rules-dirs are known
     known = {rule.id: rule for rule in _rules(first.rules_dirs)}
     return load_settings(Path(path), known)
@@ -59,10 +60,21 @@ def settings_for_path(path: str | None, *, config_file: str | None = None, isola
     """The effective settings for a file: --config, else the nearest config file, else defaults."""
     if isolated:
         return DEFAULT_SETTINGS
-    if config_file:
-        return _settings_file(str(Path(config_file).resolve()))
-    found = find_config(Path(path) if path else Path.cwd())
-    return _settings_file(str(found)) if found else DEFAULT_SETTINGS
+    found = Path(config_file).resolve() if config_file else find_config(Path(path) if path else Path.cwd())
+    if found is None:
+        return DEFAULT_SETTINGS
+    try:
+        modified = found.stat().st_mtime_ns
+    except OSError:
+        modified = 0  # load_settings reports the unreadable file
+    return _settings_file(str(found), modified)
+
+
+def clear_caches() -> None:
+    """Forget loaded rules and configuration (for long-running hosts such as the language server)."""
+    _rules.cache_clear()
+    _linter.cache_clear()
+    _settings_file.cache_clear()
 
 
 def lint_sources(sources: Sequence[Source], *, metadata: dict[str, Any] | None = None,
@@ -71,8 +83,27 @@ def lint_sources(sources: Sequence[Source], *, metadata: dict[str, Any] | None =
     """Lint decoded sources with one set of settings; `select`/`ignore`/`rules_dirs` override them."""
     settings = (settings or DEFAULT_SETTINGS).with_cli(select=tuple(select or ()), ignore=tuple(ignore or ()),
                                                        rules_dirs=tuple(rules_dirs))
-    drafts = [extract_draft(source, metadata) for source in sources]
-    return _linter(settings).lint(drafts)
+    per_source = [extract_drafts(source, metadata) for source in sources]
+    reports = iter(_linter(settings).lint([draft for drafts in per_source for draft in drafts]))
+    return [_merged([next(reports) for _ in drafts], drafts) for drafts in per_source]
+
+
+def _merged(reports: list[FileReport], drafts: list) -> FileReport:
+    """One report per file: a template's branches merged, each finding once; the notes extraction left."""
+    report = reports[0]
+    if len(reports) > 1:
+        report.findings = _unique(f for r in reports for f in r.findings)
+        report.suppressed = _unique(f for r in reports for f in r.suppressed)
+        report.metrics["score"] = score(report.findings)
+    report.notes[:0] = [note for note in drafts[0].notes if note not in report.notes]
+    return report
+
+
+def _unique(findings) -> list:
+    seen: dict[tuple, object] = {}
+    for finding in findings:
+        seen.setdefault((finding.rule, finding.start, finding.end), finding)
+    return sorted(seen.values(), key=lambda f: (f.start, f.end, f.rule))
 
 
 def lint_text(text: str, path: str | None = None, **options: Any) -> FileReport:

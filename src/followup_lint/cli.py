@@ -84,6 +84,8 @@ def main() -> None:
 @click.option("--stdin-filename", metavar="NAME", help="Name for standard input (output and config discovery).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Use this config file only.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply exclude globs to files named directly and to --stdin-filename too (for hooks).")
 @click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra folder of YAML rule files (repeatable).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=1_000_000, show_default=True,
@@ -95,14 +97,14 @@ def main() -> None:
 @click.option("--show-suppressed", is_flag=True, help="Also list findings hidden by followup-lint directives.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 @click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR=1).")
-def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, config_file, isolated, rules_dirs,
-          max_bytes, show_diff, apply_fix, statistics, show_suppressed, quiet, no_color) -> None:
+def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, config_file, isolated, force_exclude,
+          rules_dirs, max_bytes, show_diff, apply_fix, statistics, show_suppressed, quiet, no_color) -> None:
     """Lint drafts: files, folders (recursively), or - for standard input."""
     from .api import configured_rules, lint_sources, settings_for_path
     from .config import ConfigError
     from .discover import iter_paths
     from .findings import SEVERITY_RANK
-    from .read import InputError
+    from .read import InputError, MissingFileError, NotADraftError
     from .reporters import get_reporter
     from .ruleset import RuleFileError
 
@@ -121,12 +123,12 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
         for path, named in iter_paths(paths):
             config_path = (stdin_filename or None) if path == "-" else path
             settings = settings_for_path(config_path, config_file=config_file, isolated=isolated).with_cli(**overrides)
-            if not named and settings.is_excluded(path):
+            if (not named or force_exclude) and settings.is_excluded(config_path or path):
                 continue
             try:
                 source = read_input(path, stdin_filename, max_bytes)
             except InputError as error:
-                if not named and "binary" in str(error):
+                if not named and isinstance(error, (NotADraftError, MissingFileError)):  # bad-input handling
                     click.echo(f"followup-lint: warning: {error} (skipped)", err=True)
                     continue
                 click.echo(f"followup-lint: error: {error}", err=True)

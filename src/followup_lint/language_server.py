@@ -136,7 +136,7 @@ def clear_config_cache() -> None:
     """Forget parsed config files, after one was saved in the editor."""
     from . import api
 
-    api._settings_file.cache_clear()  # the CLI reads config once per run; a server must re-read it
+    api.clear_caches()  # a saved config or rule file must be read again
 
 
 # ---- diagnostics ----------------------------------------------------------------------------------------
