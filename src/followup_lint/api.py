@@ -91,6 +91,10 @@ def lint_sources(sources: Sequence[Source], *, metadata: dict[str, Any] | None =
 def _merged(reports: list[FileReport], drafts: list) -> FileReport:
     """One report per file: a template's branches merged, each finding once; the notes extraction left."""
     report = reports[0]
+    if not drafts[0].source.text.strip():  # an empty file: nothing to judge (the text report says so)
+        report.findings, report.suppressed = [], []
+        report.metrics["score"] = score([])
+        return report
     if len(reports) > 1:
         report.findings = _unique(f for r in reports for f in r.findings)
         report.suppressed = _unique(f for r in reports for f in r.suppressed)

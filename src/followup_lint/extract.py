@@ -1,61 +1,37 @@
 """Extract the draft's own text from a source: what the sender wrote, and nothing else.
 
-Front matter and a leading ``Subject:`` line become metadata; quoted replies, forwarded blocks and the
-sign-off/signature are left out of the body. Each extracted text carries a ``TextMap`` back to the source.
+Stages, each a TextMap into the text of the stage before it, chained back to the original file:
+
+1. the format's visible text: an .eml's body part (``formats.eml``), HTML rendered (``formats.html``),
+   Markdown without markup (``formats.markdown``), plain text as it is; front matter, a leading
+   ``Subject:`` line and .eml headers become metadata;
+2. the sender's own lines: quoted replies, forwarded blocks, sign-off and signature left out
+   (``formats.quoted``);
+3. spacing: non-breaking and other fixed-width spaces read as spaces, zero-width characters vanish;
+4. for template files, one draft per branch of its conditionals (``formats.template_branches``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from .formats import eml, html, markdown
+from .formats.quoted import Line, split_lines, split_reply, subject_text, take_subject
 from .read import InputError, Source
 from .textmap import TextMap
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".hbs", ".handlebars", ".mustache", ".liquid", ".blade.php")
+FORMAT_SUFFIXES = {".eml": "eml", ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
+                   ".txt": "text", ".text": "text"}
 
-_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _FRONT_MATTER_FENCE = re.compile(r"---[ \t]*(?:\r\n|\r|\n|$)")
-_SUBJECT_RE = re.compile(r"(?i)subject:[ \t]*(?P<subject>.*?)\s*$")
-_QUOTED_RE = re.compile(r"\s*>")
-_ATTRIBUTION_RE = re.compile(r"(?i)\s*On\b.{4,200}\bwrote:\s*$")
-_THREAD_START_RE = re.compile(
-    r"(?i)\s*(?:-{2,}\s*(?:Original Message|Forwarded message)\s*-{2,}|Begin forwarded message:|"
-    r"_{10,}\s*$|From:\s.+)"
-)
-_SIGNATURE_DELIMITER_RE = re.compile(r"--[ \t]?$")
-_MOBILE_FOOTER_RE = re.compile(r"(?i)\s*Sent from my \w+")
-_SIGN_OFF_WORDS = (
-    "best", "best regards", "kind regards", "warm regards", "warmest regards", "regards", "warmly",
-    "thanks", "thank you", "thanks again", "thanks so much", "many thanks", "thanks in advance",
-    "cheers", "sincerely", "yours sincerely", "yours truly", "respectfully", "talk soon", "speak soon",
-    "all the best", "best wishes", "take care", "with thanks", "with gratitude", "appreciate it", "cordially",
-    "have a great day", "have a great week", "looking forward", "until then", "onward", "ciao",
-)
-_SIGN_OFF_RE = re.compile(
-    r"(?i)\s*(?:" + "|".join(re.escape(word) for word in _SIGN_OFF_WORDS) + r")\s*[,.!\-–—]*"
-    r"(?:\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})?\s*$"
-)
-_POSTSCRIPT_RE = re.compile(r"(?i)\s*P\.?\s?S\.?\b")
-_MAX_SIGNATURE_LINES = 8
-
-
-@dataclass
-class Line:
-    start: int
-    text: str  # without its line ending
-    newline: str = ""
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
-
-    @property
-    def next_start(self) -> int:
-        return self.end + len(self.newline)
+_SPACE_LIKE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 @dataclass
@@ -70,34 +46,71 @@ class Draft:
     metadata: dict[str, Any] = field(default_factory=dict)
     signature: str = ""
     is_template: bool = False
+    format: str = "text"  # text | markdown | html | eml
+    notes: list[str] = field(default_factory=list)  # for the user: a malformed .eml linted as text, ...
+    branch: int = 0  # which draft of a template (0 for anything else)
 
     @property
     def path(self) -> str | None:
         return self.source.path
 
 
-def split_lines(text: str, start: int = 0) -> list[Line]:
-    lines = []
-    for match in _LINE_RE.finditer(text, start):
-        if match.start() == match.end():
-            break
-        text = match.group().rstrip("\r\n")
-        lines.append(Line(match.start(), text, match.group()[len(text):]))
-    return lines
+def source_format(path: str | None, text: str) -> tuple[str, bool]:
+    """(format, is a template by its name): `welcome.html.j2` is an HTML template."""
+    name = (path or "").lower()
+    template = name.endswith(TEMPLATE_SUFFIXES)
+    if template:
+        name = name[: -len(next(suffix for suffix in TEMPLATE_SUFFIXES if name.endswith(suffix)))]
+    for suffix, kind in FORMAT_SUFFIXES.items():
+        if name.endswith(suffix):
+            return kind, template
+    return ("html" if html.looks_like_html(text) else "text"), template
+
+
+def extract_drafts(source: Source, metadata: dict[str, Any] | None = None) -> list[Draft]:
+    """Every draft a source stands for: one, or one per template branch."""
+    from .formats.template_branches import branch_maps
+
+    draft = extract_draft(source, metadata)
+    if not draft.is_template:
+        return [draft]
+    drafts = []
+    for number, branch in enumerate(branch_maps(draft.body)):
+        body_map = branch.through(draft.body_map)
+        drafts.append(dataclasses.replace(draft, body=body_map.text, body_map=body_map, branch=number))
+    return drafts
 
 
 def extract_draft(source: Source, metadata: dict[str, Any] | None = None) -> Draft:
-    text = source.text
-    front_matter, body_start = read_front_matter(text, source.display_path)
-    merged = {**front_matter, **(metadata or {})}
-    lines = split_lines(text, body_start)
-    subject, subject_map, lines = _take_subject(lines)
+    kind, template_by_name = source_format(source.path, source.text)
+    notes: list[str] = []
+    found: dict[str, Any] = {}  # metadata the file implies (headers, the quoted thread)
+    front_matter: dict[str, Any] = {}
+    subject_map: TextMap | None = None
+    parsed = _parse_email(source, notes) if kind == "eml" else None
+    if parsed is not None:
+        visible = _visible_text("html", parsed.body.text, 0, notes)[0].through(parsed.body) if parsed.is_html else parsed.body
+        found, subject_map = parsed.metadata, parsed.subject
+        notes += parsed.notes
+    else:
+        kind = "text" if kind == "eml" else kind
+        front_matter, body_start = read_front_matter(source.text, source.display_path)
+        visible, subject_map = _visible_text(kind, source.text, body_start, notes)
+    lines = split_lines(visible.text)
+    if subject_map is None:
+        subject_line, at, lines = take_subject(lines)
+        if subject_line is not None:
+            subject_map = TextMap()
+            subject_map.copy(subject_line.start + at, subject_text(subject_line, at))
+            subject_map = subject_map.through(visible)
+    reply = split_reply(lines)
+    if reply.last_contact is not None:
+        found.setdefault("last_contact", reply.last_contact)
+    body_map = normalize_spacing(join_lines(reply.own).through(visible))
+    merged = {**found, **front_matter, **(metadata or {})}
+    subject = subject_map.text if subject_map is not None else None
     if subject is not None:
         merged.setdefault("subject", subject)
-    own_lines, signature_lines = _split_own_text(lines)
-    body_map = _join_lines(own_lines)
-    path = (source.path or "").lower()
-    is_template = bool(merged.get("template")) or path.endswith(TEMPLATE_SUFFIXES)
     return Draft(
         source=source,
         body=body_map.text,
@@ -105,9 +118,33 @@ def extract_draft(source: Source, metadata: dict[str, Any] | None = None) -> Dra
         subject=subject,
         subject_map=subject_map,
         metadata=merged,
-        signature="\n".join(line.text for line in signature_lines).strip(),
-        is_template=is_template,
+        signature="\n".join(line.text for line in reply.signature).strip(),
+        is_template=bool(merged.get("template")) or template_by_name,
+        format=kind,
+        notes=notes,
     )
+
+
+def _parse_email(source: Source, notes: list[str]) -> eml.Email | None:
+    try:
+        return eml.parse(source.text, source.encode(source.text))
+    except eml.MalformedEmail as error:
+        notes.append(f"not a well-formed email message ({error}): linted as plain text")
+    except (UnicodeError, ValueError, LookupError, IndexError, TypeError) as error:  # the parser's own bugs
+        notes.append(f"not a well-formed email message ({type(error).__name__}): linted as plain text")
+    return None
+
+
+def _visible_text(kind: str, text: str, start: int, notes: list[str]) -> tuple[TextMap, TextMap | None]:
+    """The text a reader sees, and the subject the format itself holds (an HTML `<title>`)."""
+    if kind == "html":
+        try:
+            return html.render_document(text, start)
+        except (AssertionError, ValueError) as error:  # html.parser gives up on some broken markup
+            notes.append(f"the HTML cannot be parsed ({error or type(error).__name__}): linted as plain text")
+    elif kind == "markdown":
+        return markdown.render(text, start), None
+    return TextMap.identity(text, start), None
 
 
 def read_front_matter(text: str, name: str) -> tuple[dict[str, Any], int]:
@@ -126,104 +163,17 @@ def read_front_matter(text: str, name: str) -> tuple[dict[str, Any], int]:
                 raise InputError(f"{name}: front matter is not valid YAML{where}") from None
             if not isinstance(data, dict):
                 raise InputError(f"{name}: front matter must be a mapping of keys to values")
-            end = line.start + len(line.text)
-            newline = re.match(r"\r\n|\r|\n", text[end:end + 2])
-            return {str(key): value for key, value in data.items()}, end + (newline.end() if newline else 0)
+            return {str(key): value for key, value in data.items()}, line.next_start
     return {}, 0
 
 
-def _take_subject(lines: list[Line]) -> tuple[str | None, TextMap | None, list[Line]]:
-    for index, line in enumerate(lines):
-        if not line.text.strip():
-            continue
-        match = _SUBJECT_RE.match(line.text)
-        if not match:
-            return None, None, lines
-        subject_map = TextMap()
-        subject_map.copy(line.start + match.start("subject"), match.group("subject"))
-        return match.group("subject"), subject_map, lines[index + 1:]
-    return None, None, lines
-
-
-def _split_own_text(lines: list[Line]) -> tuple[list[Line], list[Line]]:
-    """Separate what the sender wrote now from quoted mail and the signature block."""
-    own: list[Line] = []
-    signature: list[Line] = []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        text = line.text
-        if _starts_thread(lines, index):
-            break
-        if _QUOTED_RE.match(text):
-            index += 1
-            continue
-        if _SIGNATURE_DELIMITER_RE.match(text) or _MOBILE_FOOTER_RE.match(text):
-            signature.extend(_until_thread(lines, index))
-            break
-        if _SIGN_OFF_RE.match(text):
-            block = _sign_off_block(lines, index)
-            if block is not None:
-                signature.extend(block)
-                index += len(block)
-                continue
-        own.append(line)
-        index += 1
-    return own, signature
-
-
-def _starts_thread(lines: list[Line], index: int) -> bool:
-    text = lines[index].text
-    if _ATTRIBUTION_RE.match(text):
-        return True
-    if index + 1 < len(lines) and re.match(r"(?i)\s*On\b", text) and _ATTRIBUTION_RE.match(
-        text + " " + lines[index + 1].text
-    ):
-        return True
-    if _THREAD_START_RE.match(text):
-        # "From: ..." alone is a header only when a "Sent:"/"Date:"/"To:" line follows.
-        if re.match(r"(?i)\s*From:", text):
-            following = " ".join(line.text for line in lines[index + 1:index + 4])
-            return bool(re.search(r"(?i)\b(?:Sent|Date|To):", following))
-        return True
-    return False
-
-
-def _until_thread(lines: list[Line], index: int) -> list[Line]:
-    block = []
-    for position in range(index, len(lines)):
-        if _starts_thread(lines, position) or _QUOTED_RE.match(lines[position].text):
-            break
-        block.append(lines[position])
-    return block
-
-
-def _sign_off_block(lines: list[Line], index: int) -> list[Line] | None:
-    """The sign-off line and the short signature under it, or None when prose follows (not a sign-off)."""
-    block = [lines[index]]
-    for position in range(index + 1, len(lines)):
-        line = lines[position]
-        if _starts_thread(lines, position) or _QUOTED_RE.match(line.text):
-            break
-        if _POSTSCRIPT_RE.match(line.text):
-            break
-        block.append(line)
-    content = [line for line in block[1:] if line.text.strip()]
-    if len(content) > _MAX_SIGNATURE_LINES or any(_looks_like_prose(line.text) for line in content):
-        return None
-    return block
-
-
-def _looks_like_prose(text: str) -> bool:
-    words = text.split()
-    return len(words) > 12 or (len(words) > 6 and text.rstrip().endswith((".", "?", "!")))
-
-
-def _join_lines(lines: list[Line]) -> TextMap:
+def join_lines(lines: list[Line]) -> TextMap:
     """Body text from the kept lines; newlines become "\n", a gap left by removed lines a paragraph break."""
     body = TextMap()
     while lines and not lines[-1].text.strip():
         lines = lines[:-1]
+    while lines and not lines[0].text.strip():
+        lines = lines[1:]
     for previous, line in zip([None, *lines], lines):
         if previous is not None:
             if line.start == previous.next_start:
@@ -232,3 +182,13 @@ def _join_lines(lines: list[Line]) -> TextMap:
                 body.insert("\n\n", previous.end)
         body.copy(line.start, line.text)
     return body
+
+
+def normalize_spacing(body: TextMap) -> TextMap:
+    """Non-breaking and fixed-width spaces read as spaces; zero-width characters and soft hyphens vanish."""
+    text = body.text
+    edits = [(m.start(), m.end(), " ") for m in _SPACE_LIKE.finditer(text)]
+    edits += [(m.start(), m.end(), "") for m in _INVISIBLE.finditer(text)]
+    if not edits:
+        return body
+    return TextMap.with_edits(text, sorted(edits)).through(body)

@@ -7,7 +7,9 @@ exactly as it was found, changed only where a fix applies.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
+import stat
 from dataclasses import dataclass
 
 DEFAULT_MAX_BYTES = 1_000_000
@@ -22,6 +24,14 @@ _BOMS = (
 
 class InputError(Exception):
     """A draft that cannot be read; the message is one line meant for the user."""
+
+
+class NotADraftError(InputError):
+    """Binary data, or a link that leads nowhere: an error when named, skipped with a warning in a folder walk."""
+
+
+class MissingFileError(InputError):
+    """No file at the path: a typo when named, a file deleted mid-run when a folder walk found it."""
 
 
 @dataclass(frozen=True)
@@ -42,20 +52,26 @@ class Source:
 
 def read_path(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     try:
-        size = os.path.getsize(path)
-        if os.path.isdir(path):
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
             raise InputError(f"{path}: is a directory")
-        if size > max_bytes:
-            raise InputError(f"{path}: file is {size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)")
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            raise NotADraftError(f"{path}: not a regular file")
+        if info.st_size > max_bytes:
+            raise InputError(f"{path}: file is {info.st_size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)")
         with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        if os.path.islink(path):
+            raise NotADraftError(f"{path}: broken symbolic link") from None
+        raise MissingFileError(f"{path}: no such file") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise NotADraftError(f"{path}: symbolic link loop") from None
         raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
     if len(data) > max_bytes:
         raise InputError(f"{path}: file is over the limit of {max_bytes:,} bytes (--max-bytes)")
@@ -73,7 +89,7 @@ def decode(data: bytes, path: str | None = None) -> Source:
                 raise InputError(f"{name}: not valid {encoding} after its byte-order mark ({error.reason})") from None
             return Source(path, text, encoding, bom, newline_style(text))
     if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: binary file (contains NUL bytes), not a text draft")
+        raise NotADraftError(f"{name}: binary file (contains NUL bytes), not a text draft")
     try:
         text = data.decode("utf-8")
         encoding = "utf-8"
@@ -85,16 +101,26 @@ def decode(data: bytes, path: str | None = None) -> Source:
 def _decode_legacy(data: bytes, name: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
     if best is None:
-        raise InputError(f"{name}: cannot decode the text (not UTF-8, and no other encoding fits)")
-    encoding = codecs.lookup(best.encoding).name
-    if encoding in ("latin-1", "iso8859-1"):  # charset-normalizer says latin-1 for most cp1252 text
+        raise NotADraftError(f"{name}: binary file or unknown encoding (not UTF-8, and no other encoding fits)")
+    if _western(results):
+        # Short Western text fits cp1250, cp1252 and Latin-1 alike and the detector's pick among them is close
+        # to chance; drafts in that family are overwhelmingly Windows-1252 (a superset of Latin-1's letters).
         try:
             return data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
-            pass
-    return str(best), encoding
+            return data.decode("latin-1"), "latin-1"
+    return str(best), codecs.lookup(best.encoding).name
+
+
+def _western(results) -> bool:
+    lowest = min(match.chaos for match in results)
+    return any(
+        {"cp1252", "latin_1", "iso8859_15"} & set(match.could_be_from_charset)
+        for match in results if match.chaos <= lowest + 0.01
+    )
 
 
 def newline_style(text: str) -> str:

@@ -61,6 +61,76 @@ class TextMap:
         source_end = max(source_start, self.to_source(end, is_end=True))
         return source_start, source_end
 
+    def is_exact(self, start: int, end: int) -> bool:
+        """True when text[start:end] stands verbatim and contiguous in the source: an edit of that span can
+        be applied to the source as it is (no tag, entity, decoded or removed text inside it)."""
+        first = self._piece_at(start)
+        last = self._piece_at(max(start, end - 1))
+        if first is None or last is None:
+            return False
+        for index in range(first, last + 1):
+            if self._lengths[index] != -1:
+                return False
+            if index > first and self._origins[index] != self._origins[index - 1] + len(self.text_parts[index - 1]):
+                return False
+        return True
+
+    def _piece_at(self, offset: int) -> int | None:
+        if not self._starts or offset < 0 or offset >= self._size:
+            return None
+        return bisect.bisect_right(self._starts, offset) - 1
+
+    def through(self, outer: TextMap) -> TextMap:
+        """This map re-based: its origins are offsets in ``outer.text``; the result maps to outer's source.
+
+        Extraction happens in stages (HTML -> text -> the sender's own lines -> one template branch); each
+        stage maps into the text of the stage before it, and ``through`` chains them to the original file.
+        """
+        result = TextMap()
+        for piece, origin, length in zip(self.text_parts, self._origins, self._lengths):
+            if length != -1:
+                start, end = outer.span_to_source(origin, origin + length)
+                result.insert(piece, start, end - start)
+                continue
+            done = 0
+            while done < len(piece):
+                at = origin + done
+                index = outer._piece_at(at)
+                if index is None:  # past the end of the outer text: keep the position of its end
+                    result.insert(piece[done:], outer.to_source(at, is_end=True))
+                    break
+                inside = at - outer._starts[index]
+                take = min(len(piece) - done, len(outer.text_parts[index]) - inside)
+                if outer._lengths[index] == -1:
+                    result.copy(outer._origins[index] + inside, piece[done:done + take])
+                else:
+                    result.insert(piece[done:done + take], outer._origins[index], outer._lengths[index])
+                done += take
+        return result
+
+    @classmethod
+    def identity(cls, text: str, start: int = 0, end: int | None = None) -> TextMap:
+        """``text[start:end]`` as it stands in the source."""
+        result = cls()
+        result.copy(start, text[start:end])
+        return result
+
+    @classmethod
+    def with_edits(cls, text: str, edits: list[tuple[int, int, str]], start: int = 0, end: int | None = None) -> TextMap:
+        """``text[start:end]`` with each (edit_start, edit_end, replacement) applied; edits are sorted and do
+        not overlap. A replacement maps to the extent of the text it replaces."""
+        end = len(text) if end is None else end
+        result = cls()
+        position = start
+        for edit_start, edit_end, replacement in edits:
+            if edit_start < position:
+                continue
+            result.copy(position, text[position:edit_start])
+            result.insert(replacement, edit_start, edit_end - edit_start)
+            position = edit_end
+        result.copy(position, text[position:end])
+        return result
+
 
 class LineIndex:
     """1-based line/column for character offsets in a text."""

@@ -1,0 +1,129 @@
+"""Bad input gets a clear one-line answer, never a traceback and never a hang."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from helpers import run_cli
+
+from followup_lint.cli import main
+
+CLEAN = "Hi Jo,\n\nThanks for the call. Would Tuesday at 10 work to walk your team through the numbers?\n"
+
+
+def one_line_error(result) -> str:
+    err = result.stderr.decode()
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    return err
+
+
+def test_empty_file_has_no_findings_and_a_note(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    result = run_cli(str(path))
+    assert result.returncode == 0
+    assert f"{path}: note: empty file, nothing to lint" in result.stdout.decode()
+    data = json.loads(run_cli(str(path), "--format", "json").stdout)
+    assert data["files"][0]["findings"] == []
+
+
+def test_binary_file_named_directly_is_an_error(tmp_path):
+    path = tmp_path / "logo.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    result = run_cli(str(path))
+    assert result.returncode == 2 and "binary file" in one_line_error(result)
+
+
+def test_binary_file_found_in_a_walk_is_skipped_with_a_warning(tmp_path):
+    (tmp_path / "logo.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    (tmp_path / "draft.txt").write_text(CLEAN)
+    result = run_cli(str(tmp_path), "--format", "json")
+    assert result.returncode == 0
+    assert "warning:" in one_line_error(result) and "logo.html" in result.stderr.decode()
+    assert [f["path"] for f in json.loads(result.stdout)["files"]] == [str(tmp_path / "draft.txt")]
+
+
+def test_file_over_max_bytes_is_a_clear_error(tmp_path):
+    path = tmp_path / "long.txt"
+    path.write_text(CLEAN * 10)
+    result = run_cli(str(path), "--max-bytes", "100")
+    assert result.returncode == 2 and "over the limit of 100" in one_line_error(result)
+    assert run_cli(str(path), "--max-bytes", "100000").returncode == 0
+
+
+def test_malformed_eml_is_linted_as_text_with_a_note(tmp_path):
+    path = tmp_path / "broken.eml"
+    path.write_text("Hi Jo, just checking in. Any update?\n")
+    result = run_cli(str(path), "--format", "json")
+    assert result.returncode == 1
+    [report] = json.loads(result.stdout)["files"]
+    assert any("not a well-formed email message" in note for note in report["notes"])
+    assert "no-value" in {f["rule"] for f in report["findings"]}
+
+
+def test_html_bomb_finishes_and_still_reads_the_text(tmp_path):
+    depth = 100_000
+    bomb = "<div>" * depth + "<p>Hi Jo, just checking in.</p>" + "</div>" * depth + "<b>x</b>" * 100_000
+    path = tmp_path / "bomb.html"
+    path.write_text(bomb)
+    result = run_cli(str(path), "--format", "json", "--select", "no-value", "--max-bytes", "5000000")
+    assert result.returncode == 1, result.stderr.decode()
+    [finding] = json.loads(result.stdout)["files"][0]["findings"]
+    assert bomb[finding["start"]:finding["end"]] == "just checking in"
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0,
+                    reason="root reads files whatever their mode; the FIFO test covers an unopenable path")
+def test_unreadable_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "secret.txt"
+    path.write_text(CLEAN)
+    path.chmod(0)
+    result = run_cli(str(path))
+    assert result.returncode == 2 and "permission denied" in one_line_error(result)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_is_refused_not_read_forever(tmp_path):
+    path = tmp_path / "pipe.txt"
+    os.mkfifo(path)
+    result = run_cli(str(path))  # run_cli has a timeout: reading the pipe would hang
+    assert result.returncode == 2 and "not a regular file" in one_line_error(result)
+
+
+def test_symlink_loops_in_a_walk_end(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "draft.txt").write_text(CLEAN)
+    os.symlink(tmp_path, tmp_path / "sub" / "loop")  # a folder that contains itself
+    os.symlink(tmp_path / "a.txt", tmp_path / "b.txt")
+    os.symlink(tmp_path / "b.txt", tmp_path / "a.txt")  # two files pointing at each other
+    result = run_cli(str(tmp_path), "--format", "json")
+    assert result.returncode == 0, result.stderr.decode()
+    assert [f["path"] for f in json.loads(result.stdout)["files"]] == [str(tmp_path / "sub" / "draft.txt")]
+    assert "symbolic link loop" in result.stderr.decode() and "Traceback" not in result.stderr.decode()
+
+
+def test_file_deleted_mid_run(tmp_path, monkeypatch):
+    import followup_lint.discover as discover
+
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(CLEAN)
+    walk = discover.iter_paths
+
+    def iter_paths_deleting(paths):
+        for path, named in walk(paths):
+            yield path, named
+            if path.endswith("a.txt"):
+                os.remove(tmp_path / "b.txt")  # deleted after the walk listed it, before it is read
+
+    monkeypatch.setattr(discover, "iter_paths", iter_paths_deleting)
+    found = CliRunner().invoke(main, ["check", str(tmp_path), "--format", "json"])
+    assert found.exit_code == 0, found.output
+    assert "b.txt: no such file (skipped)" in found.stderr
+    assert [f["path"] for f in json.loads(found.stdout)["files"]] == [str(tmp_path / "a.txt")]
+    named = CliRunner().invoke(main, ["check", str(tmp_path / "b.txt")])
+    assert named.exit_code == 2 and "no such file" in named.stderr and "Traceback" not in named.output
