@@ -32,12 +32,18 @@ class Finding:
     category: str = ""
     remedies: tuple[str, ...] = ()
     edits: tuple[Edit, ...] = ()
+    # Offsets in the extracted body, set only when the source position is approximate (e.g. a base64 .eml)
+    body_span: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["remedies"] = list(self.remedies)
         data["edits"] = [asdict(edit) for edit in self.edits]
         data["fixable"] = bool(self.edits)
+        if self.body_span is None:
+            del data["body_span"]
+        else:
+            data["body_span"] = list(self.body_span)
         return data
 
 

@@ -63,6 +63,7 @@ class Linter:
 
 
 def make_finding(rule: Rule, hit: Hit, text_map: TextMap, lines: LineIndex) -> Finding:
+    exact = hit.in_source or text_map.is_exact(hit.start, hit.end)
     start, end = (hit.start, hit.end) if hit.in_source else text_map.span_to_source(hit.start, hit.end)
     line, column = lines.position(start)
     end_line, end_column = lines.position(end)
@@ -79,7 +80,11 @@ def make_finding(rule: Rule, hit: Hit, text_map: TextMap, lines: LineIndex) -> F
         end_column=end_column,
         category=rule.category,
         remedies=rule.remedies,
-        edits=tuple(Edit(*text_map.span_to_source(a, b), replacement) for a, b, replacement in hit.edits),
+        # An edit is applied to the source only where the parsed text stands verbatim in it (never across
+        # HTML tags, entities or decoded transfer encodings).
+        edits=tuple(Edit(*text_map.span_to_source(a, b), replacement)
+                    for a, b, replacement in hit.edits if text_map.is_exact(a, b)),
+        body_span=None if exact else (hit.start, hit.end),
     )
 
 
