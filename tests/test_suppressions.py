@@ -40,3 +40,11 @@ def test_unknown_rule_in_directive_is_reported_as_info():
     [problem] = report.findings
     assert problem.rule == "invalid-suppression" and problem.severity == "info"
     assert "not-a-rule" in problem.message and problem.line == 1
+
+
+def test_directive_lines_are_not_part_of_the_draft():
+    report = lint_text("followup-lint: disable-next-line=subject-line\nSubject: Checking in\n\n"
+                       "Hi Jo, here is the report. Does Tuesday at 10 work?\n")
+    assert [f.rule for f in report.suppressed] == ["subject-line"]
+    plain = lint_text("Hi Jo, here is the report. Does Tuesday at 10 work?\n")
+    assert report.metrics["words"] == plain.metrics["words"]

@@ -15,13 +15,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .directives import DIRECTIVE_RE
 from .findings import Finding
 from .textmap import LineIndex
 
-DIRECTIVE_RE = re.compile(
-    r"followup-lint:\s*(?P<action>disable-next-line|disable-file|disable|enable)\b"
-    r"(?:\s*=\s*(?P<rules>[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*))?"
-)
 ALL = "*"
 INVALID_SUPPRESSION = "invalid-suppression"
 
@@ -35,12 +32,6 @@ class Suppressions:
     def hides(self, finding: Finding) -> bool:
         rules = self.file_wide | self.by_line.get(finding.line, set())
         return ALL in rules or finding.rule in rules
-
-
-def directive_lines(text: str) -> list[int]:
-    """1-based numbers of the lines that hold a directive (extraction leaves them out of the body)."""
-    lines = LineIndex(text)
-    return sorted({lines.position(match.start())[0] for match in DIRECTIVE_RE.finditer(text)})
 
 
 def read_suppressions(text: str, metadata: dict, known_rules: Iterable[str]) -> Suppressions:

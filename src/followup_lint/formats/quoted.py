@@ -17,6 +17,8 @@ import email.utils
 import re
 from dataclasses import dataclass, field
 
+from ..directives import DIRECTIVE_LINE_RE
+
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _SUBJECT_RE = re.compile(r"(?i)subject:[ \t]*(?P<subject>.*?)\s*$")
 _TEMPLATE_COMMENT_LINE = re.compile(r"\s*(?:\{\{!--.*?--\}\}|\{\{!.*?\}\}|\{#.*?#\}|\{\{--.*?--\}\})\s*$")
@@ -90,7 +92,7 @@ def split_lines(text: str, start: int = 0) -> list[Line]:
 def take_subject(lines: list[Line]) -> tuple[Line | None, int, list[Line]]:
     """A leading `Subject:` line: (the line, offset of the subject in it, the remaining lines)."""
     for index, line in enumerate(lines):
-        if not line.text.strip() or _TEMPLATE_COMMENT_LINE.match(line.text):
+        if not line.text.strip() or _TEMPLATE_COMMENT_LINE.match(line.text) or DIRECTIVE_LINE_RE.match(line.text):
             continue
         match = _SUBJECT_RE.match(line.text)
         if not match:
@@ -116,6 +118,9 @@ def split_reply(lines: list[Line]) -> Reply:
             break
         if _QUOTED_RE.match(line.text):
             thread.append(line)
+            index += 1
+            continue
+        if DIRECTIVE_LINE_RE.match(line.text):  # an instruction to the linter, not part of the draft
             index += 1
             continue
         if _SIGNATURE_DELIMITER_RE.match(line.text) or _MOBILE_FOOTER_RE.match(line.text):
