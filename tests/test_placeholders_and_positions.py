@@ -80,3 +80,9 @@ def test_quoted_text_and_signature_are_not_judged():
     report = lint_text(text)
     assert report.findings == []
     assert report.metrics["words"] == 13  # the greeting line is not counted
+
+
+def test_a_slot_left_by_suggest_is_an_unfilled_placeholder():
+    text = "Hi Jo, [[idea: one sentence that helps]]. Does Tuesday at 10 work?\n"
+    [finding] = lint_text(text, select=["unfilled-placeholder"]).findings
+    assert text[finding.start:finding.end] == "[[idea: one sentence that helps]]"

@@ -19,6 +19,7 @@ _PATTERNS = (
     ("variable", r"<<[^<>\n]{1,80}>>"),
     ("variable", r"(?<![\w%])%[A-Za-z][A-Za-z0-9_.:-]{0,60}%(?![\w%])"),
     ("variable", r"(?<![\w{])\{[A-Za-z_][\w .:|-]{0,60}\}(?!\})"),
+    ("variable", r"\[\[[a-z_][a-z0-9_]*:[^\[\]\n]{0,200}\]\]"),  # a slot `suggest` left to fill
     ("variable", r"(?<![\w\[])\[(?!\[)[A-Za-z][\w .'/&:-]{0,60}\](?![(\[:\]])"),
 )
 PLACEHOLDER_RE = re.compile("|".join(f"(?P<{kind}{n}>{p})" for n, (kind, p) in enumerate(_PATTERNS)), re.S)
@@ -50,6 +51,8 @@ def find_placeholders(text: str) -> list[Placeholder]:
 
 def placeholder_name(raw: str) -> str:
     """`{{ $lead->firstname ?? '' }}` -> "firstname"; `[First Name]` -> "first_name"."""
+    if raw.startswith("[[") and ":" in raw:
+        raw = raw.split(":", 1)[0]
     inner = raw.strip(_DELIMITERS)
     if inner.startswith("="):
         inner = inner[1:]
