@@ -227,8 +227,8 @@ def _as_lemmatized(token: dict) -> dict:
 
 @functools.lru_cache(maxsize=8192)
 def lookup_lemma(word: str) -> str:
-    doc = get_pipeline()(word)
-    return doc[0].lemma_ if len(doc) == 1 else word
+    table = get_pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    return table.get(word, word)
 
 
 def _matcher_problem(error: Exception) -> str:
