@@ -8,8 +8,9 @@ Matcher patterns. Derived sets narrow or combine others by sentence.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
+
+import regex
 
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -175,7 +176,7 @@ class PatternIndex:
         self.specs: dict[str, PatternSet] = {}
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.matcher = Matcher(nlp.vocab, validate=True)
-        self.regexes: list[tuple[str, re.Pattern[str]]] = []
+        self.regexes: list[tuple[str, str, regex.Pattern[str]]] = []
         for rule in rules:
             for name, spec in rule.patterns.items():
                 self._add(rule, f"{rule.id}:{name}", spec)
@@ -189,8 +190,9 @@ class PatternIndex:
                 self.matcher.add(key, [[_as_lemmatized(token) for token in pattern] for pattern in spec.tokens])
             except (ValueError, KeyError, TypeError) as error:
                 raise RuleFileError(f"{rule.file}: patterns.{spec.name}.tokens: {_matcher_problem(error)}") from None
-        for expression in spec.regex:
-            self.regexes.append((key, re.compile(expression, re.IGNORECASE)))
+        for index, expression in enumerate(spec.regex):
+            where = f"{rule.file}: patterns.{spec.name}.regex[{index}]"
+            self.regexes.append((key, where, regex.compile(expression, regex.IGNORECASE)))
 
     def find(self, doc: Doc) -> FoundSets:
         sentences = sentence_table(doc)
@@ -204,8 +206,8 @@ class PatternIndex:
         for match_id, start, end in found:
             base.setdefault(strings[match_id], []).append(_match(doc, start, end, token_sentence))
         text = doc.text
-        for key, pattern in self.regexes:
-            for found in pattern.finditer(text):
+        for key, where, pattern in self.regexes:
+            for found in _finditer_bounded(pattern, text, where):
                 span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
                 if span is not None and len(span):
                     base.setdefault(key, []).append(_match(doc, span.start, span.end, token_sentence))
@@ -229,6 +231,17 @@ def _as_lemmatized(token: dict) -> dict:
 def lookup_lemma(word: str) -> str:
     table = get_pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     return table.get(word, word)
+
+
+REGEX_TIMEOUT = 1.0  # seconds one rule expression may spend on one draft
+
+
+def _finditer_bounded(pattern, text: str, where: str):
+    """Rule expressions run under a timeout: a slow one is reported, never a hang."""
+    try:
+        return list(pattern.finditer(text, timeout=REGEX_TIMEOUT))
+    except TimeoutError:
+        raise RuleFileError(f"{where}: took over {REGEX_TIMEOUT:g} s on one draft; rewrite the expression") from None
 
 
 def _matcher_problem(error: Exception) -> str:

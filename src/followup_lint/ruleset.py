@@ -215,6 +215,11 @@ def _pattern_set(name: str, spec: Any, fail) -> PatternSet:
         isinstance(p, list) and p and all(isinstance(t, dict) for t in p) for p in tokens
     ):
         raise fail(f"{where}.tokens", "must be a list of spaCy Matcher patterns (lists of token dicts)")
+    for index, pattern in enumerate(tokens):
+        for expression in _token_regexes(pattern):
+            problem = regex_problem(expression)
+            if problem:
+                raise fail(f"{where}.tokens[{index}]", f"REGEX {expression!r}: {problem}")
     regexes = spec.get("regex") or []
     if not isinstance(regexes, list):
         raise fail(f"{where}.regex", "must be a list of regular expressions")
@@ -237,10 +242,16 @@ def _pattern_set(name: str, spec: Any, fail) -> PatternSet:
 
 
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,\d*\})")
+PROBE_TIMEOUT = 0.05  # seconds one probe may take; a sound expression needs microseconds
 
 
 def regex_problem(expression: Any) -> str | None:
-    """Refuse expressions that do not compile or that can backtrack catastrophically, e.g. `(a+)+`."""
+    """Refuse expressions that do not compile or that backtrack catastrophically.
+
+    Two checks: a nested quantifier such as `(a+)+` is refused outright; then the expression runs (with
+    the `regex` module's timeout) against probes made of long runs of its own characters ending in a
+    mismatch, which exposes the other exponential shapes, such as `(a|a)*$`.
+    """
     if not isinstance(expression, str):
         return "must be a string"
     try:
@@ -249,7 +260,20 @@ def regex_problem(expression: Any) -> str | None:
         return f"does not compile ({error})"
     if _NESTED_QUANTIFIER.search(expression):
         return "nested quantifier (like (a+)+) can take exponential time; rewrite without it"
+    import regex
+
+    compiled = regex.compile(expression, regex.IGNORECASE)
+    for probe in _probes(expression):
+        try:
+            compiled.search(probe, timeout=PROBE_TIMEOUT)
+        except TimeoutError:
+            return "backtracks catastrophically (exponential time on a run of repeated characters); rewrite it"
     return None
+
+
+def _probes(expression: str) -> list[str]:
+    characters = dict.fromkeys([*"aA1 -._", *(c for c in expression if c.isalnum())])
+    return [character * 48 + "\x00" for character in list(characters)[:24]]
 
 
 def _validate_detect(detect, kind, params, patterns, rule_id, fail) -> None:
@@ -290,6 +314,19 @@ def _validate_detect(detect, kind, params, patterns, rule_id, fail) -> None:
 
         if detect["check"] not in CHECKS:
             raise fail("detect.check", f"no registered check '{detect['check']}'")
+
+
+def _token_regexes(pattern: list[dict[str, Any]]):
+    """Every REGEX value in a Matcher pattern (attributes, extension attributes)."""
+    stack: list[Any] = list(pattern)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "REGEX":
+                    yield value
+                else:
+                    stack.append(value)
 
 
 _MARK_RE = re.compile(r"«(.*?)»", re.S)
