@@ -137,17 +137,18 @@ def load_template_file(path: str | Path) -> Template:
     return parse_template(text, name)
 
 
-_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S | re.M)
-
-
 def parse_template(text: str, name: str = "<template>") -> Template:
+    from .extract import read_front_matter
+    from .read import InputError
+
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    fence = _FRONT_MATTER_RE.match(text)
-    if not fence:
+    try:
+        meta, body_start = read_front_matter(text, name)
+    except InputError as error:
+        raise TemplateError(str(error)) from None
+    if not body_start:
         raise TemplateError(f"{name}: no front matter (a YAML block between --- lines with id, title, when, "
                             "remedies and variables)")
-    meta = _front_matter(fence.group("yaml"), name)
-    body_start = fence.end()
     unknown = sorted(set(meta) - _TEMPLATE_KEYS)
     if unknown:
         raise TemplateError(f"{name}: unknown key '{unknown[0]}' (allowed: {', '.join(sorted(_TEMPLATE_KEYS))})")
@@ -164,20 +165,6 @@ def parse_template(text: str, name: str = "<template>") -> Template:
     )
     _check_body(template)
     return template
-
-
-def _front_matter(block: str, name: str) -> dict[str, Any]:
-    import yaml
-
-    try:
-        data = yaml.safe_load(block) if block.strip() else {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 2}: {getattr(error, 'problem', None) or 'syntax error'})" if mark else ""
-        raise TemplateError(f"{name}: front matter is not valid YAML{where}") from None
-    if not isinstance(data, dict):
-        raise TemplateError(f"{name}: front matter must be a mapping of keys to values")
-    return {str(key): value for key, value in data.items()}
 
 
 def _text_field(meta: Mapping[str, Any], key: str, name: str, pattern: re.Pattern[str] | None = None) -> str:
