@@ -64,15 +64,16 @@ def hook_definition(root: Path) -> dict:
     return hook
 
 
-def test_pre_commit_hook_selects_exactly_the_draft_files(root):
-    from followup_lint.discover import DRAFT_SUFFIXES, is_draft_file
+def test_pre_commit_hook_selects_exactly_the_draft_and_sequence_files(root):
+    from followup_lint.discover import LINTABLE_SUFFIXES, is_lintable_file
 
     hook = hook_definition(root)
     assert (hook["id"], hook["language"], hook["entry"]) == ("followup-lint", "python", "followup-lint")
     files = re.compile(hook["files"])
-    names = [f"drafts/x{suffix}" for suffix in DRAFT_SUFFIXES] + ["x.TXT", "Welcome.Blade.PHP", "README", "LICENSE",
-                                                                  "setup.py", "index.php", "notes.rst", "x.txt.bak"]
-    assert [name for name in names if files.search(name)] == [name for name in names if is_draft_file(name)]
+    names = [f"drafts/x{suffix}" for suffix in LINTABLE_SUFFIXES] + [
+        "x.TXT", "Welcome.Blade.PHP", "Demo.Sequence.YAML", "README", "LICENSE", "setup.py", "index.php", "notes.rst",
+        "x.txt.bak", "config.yaml", "sequence.yaml", "x.sequence.yaml.orig"]
+    assert [name for name in names if files.search(name)] == [name for name in names if is_lintable_file(name)]
 
 
 @pytest.fixture(scope="module")

@@ -245,3 +245,7 @@ def weak_lead_hard_sell(rule, context: RuleContext) -> Iterator[Hit]:
         return
     for match in context.matches("hard_sell")[: int(rule.params["max_findings"])]:
         yield Hit(match.start, match.end, {"match": context.text(match.start, match.end), "lead_source": source})
+
+
+# The sequence checks register themselves here too, so rule files naming them validate.
+from .sequences import checks as _sequence_checks  # noqa: E402,F401

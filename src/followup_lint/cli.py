@@ -95,18 +95,26 @@ def main() -> None:
               help="Apply the safe fixes (atomically; for - print the fixed text), then report what remains.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 @click.option("--show-suppressed", is_flag=True, help="Also list findings hidden by followup-lint directives.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes; 0 = one per CPU [default: one per CPU for more than 50 files, else 1].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (.followup-lint-cache/).")
+@click.option("--me", metavar="ADDRESS", help="In a thread (.mbox), the sender whose messages are the touches.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 @click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR=1).")
 def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, config_file, isolated, force_exclude,
-          rules_dirs, max_bytes, show_diff, apply_fix, statistics, show_suppressed, quiet, no_color) -> None:
-    """Lint drafts: files, folders (recursively), or - for standard input."""
-    from .api import configured_rules, lint_sources, settings_for_path
+          rules_dirs, max_bytes, show_diff, apply_fix, statistics, show_suppressed, jobs, no_cache, me, quiet,
+          no_color) -> None:
+    """Lint drafts: files, folders (recursively), or - for standard input. Follow-up plans
+    (*.sequence.yaml) and threads (.mbox) are linted as sequences (see also `followup-lint plan`)."""
+    from .api import configured_rules, settings_for_path
     from .config import ConfigError
     from .discover import iter_paths
     from .findings import SEVERITY_RANK
     from .read import InputError, MissingFileError, NotADraftError
     from .reporters import get_reporter
     from .ruleset import RuleFileError
+    from .sequences.model import SequenceError
+    from .sequences.run import is_sequence_path
 
     if not paths:
         fail("no files given (use - for standard input)")
@@ -116,6 +124,7 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
     overrides = {"select": split_names(select), "ignore": split_names(ignore), "fail_on": fail_on,
                  "rules_dirs": rules_dirs}
     groups: dict = {}  # settings -> [(position, source)]
+    sequences: list = []  # [(position, path, settings)]
     errors = 0
     position = 0
     stdin_ids: set[int] = set()
@@ -124,6 +133,10 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
             config_path = (stdin_filename or None) if path == "-" else path
             settings = settings_for_path(config_path, config_file=config_file, isolated=isolated).with_cli(**overrides)
             if (not named or force_exclude) and settings.is_excluded(config_path or path):
+                continue
+            if path != "-" and is_sequence_path(path):
+                sequences.append((position, path, settings))
+                position += 1
                 continue
             try:
                 source = read_input(path, stdin_filename, max_bytes)
@@ -138,15 +151,16 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
                 stdin_ids.add(id(source))
             groups.setdefault(settings, []).append((position, source))
             position += 1
-        linted = []
-        for settings, members in groups.items():
-            configured_rules(settings)  # validates select/ignore names before any file is linted
-            sources = [source for _, source in members]
-            reports = lint_sources(sources, metadata=metadata, settings=settings)
-            if show_diff or apply_fix:
-                reports = apply_fixes(sources, reports, show_diff=show_diff, write=apply_fix, stdin_ids=stdin_ids,
-                                      relint=lambda fixed, s=settings: lint_sources(fixed, metadata=metadata, settings=s))
-            linted += [(index, report, settings) for (index, _), report in zip(members, reports)]
+        linted = lint_groups(groups, metadata=metadata, jobs=jobs, use_cache=not no_cache,
+                             show_diff=show_diff, apply_fix=apply_fix, stdin_ids=stdin_ids)
+        from_plans: set[str] = set()
+        for position_, path, settings in sequences:  # after --fix, so their positions match the fixed files
+            try:
+                linted = merge_sequence_reports(linted, position_, lint_sequence_file(path, settings, me, max_bytes),
+                                                settings, from_plans)
+            except SequenceError as error:
+                click.echo(f"followup-lint: error: {error}", err=True)
+                errors += 1
     except (ConfigError, RuleFileError, InputError) as error:
         fail(str(error))
     linted.sort(key=lambda item: item[0])
@@ -167,6 +181,71 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
     failing = any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK.get(settings.fail_on, 99)
                   for _, report, settings in linted for f in report.findings)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def lint_groups(groups: dict, *, metadata: dict, jobs: int | None, use_cache: bool, show_diff: bool,
+                apply_fix: bool, stdin_ids: set[int]) -> list:
+    """Lint each group of sources sharing settings, through the cache and a pool of workers:
+    [(position, report, settings)]."""
+    from .api import configured_rules
+    from .cache import ReportCache, config_fingerprint, default_cache_dir, lint_through_cache
+    from .parallel import LintPool, available_cpus, default_jobs
+
+    total = sum(len(members) for members in groups.values())
+    workers = default_jobs(total) if jobs is None else (jobs or available_cpus())
+    cache = ReportCache(default_cache_dir()) if use_cache else None
+    linted = []
+    with LintPool(workers) as pool:
+        for settings, members in groups.items():
+            configured_rules(settings)  # validates select/ignore names before any file is linted
+            sources = [source for _, source in members]
+
+            def lint(batch, settings=settings):
+                return pool.lint_sources(batch, metadata=metadata, settings=settings)
+
+            reports = lint_through_cache(sources, lint, cache=cache,
+                                         config_fingerprint=config_fingerprint(settings, metadata))
+            if show_diff or apply_fix:
+                reports = apply_fixes(sources, reports, show_diff=show_diff, write=apply_fix, stdin_ids=stdin_ids,
+                                      relint=lint)
+            linted += [(index, report, settings) for (index, _), report in zip(members, reports)]
+    return linted
+
+
+def lint_sequence_file(path: str, settings, me: str | None, max_bytes: int) -> list:
+    from .sequences.run import lint_sequence, load_sequence
+
+    return lint_sequence(load_sequence(path, me=me, max_bytes=max_bytes), settings).reports
+
+
+def merge_sequence_reports(linted: list, position: int, reports: list, settings, from_plans: set[str]) -> list:
+    """A plan's reports join the run at the plan's place. A template the run also linted as a draft keeps
+    one report: the plan's, which knows the step's touch number, channel and lead source (the draft's
+    notes stay); a template in several plans gets the findings of each, each naming its step."""
+    from .findings import score
+
+    by_file = {os.path.realpath(report.path): index for index, (_, report, _) in enumerate(linted)
+               if not report.error}
+    merged = list(linted)
+    for report in reports:
+        key = os.path.realpath(report.path)
+        if key not in by_file:
+            by_file[key] = len(merged)
+            merged.append((position, report, settings))
+        else:
+            at, existing, its_settings = merged[by_file[key]]
+            if key in from_plans:
+                seen = {(f.rule, f.start, f.end) for f in existing.findings}
+                report.findings = sorted([*existing.findings, *(f for f in report.findings
+                                                                if (f.rule, f.start, f.end) not in seen)],
+                                         key=lambda f: (f.start, f.end, f.rule))
+                report.metrics = {**existing.metrics, "score": score(report.findings)}
+            else:
+                report.metrics = {**existing.metrics, **report.metrics}
+            report.path, report.notes = existing.path, existing.notes
+            merged[by_file[key]] = (at, report, its_settings)
+        from_plans.add(key)
+    return merged
 
 
 def apply_fixes(sources, reports, *, show_diff: bool, write: bool, relint, stdin_ids: set[int]):

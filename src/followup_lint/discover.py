@@ -10,11 +10,18 @@ DRAFT_SUFFIXES = (
     ".txt", ".text", ".md", ".markdown", ".eml", ".html", ".htm",
     ".j2", ".jinja", ".jinja2", ".hbs", ".handlebars", ".mustache", ".liquid", ".blade.php",
 )
+SEQUENCE_SUFFIXES = (".sequence.yaml", ".sequence.yml", ".mbox")  # plans and threads, linted as sequences
+LINTABLE_SUFFIXES = DRAFT_SUFFIXES + SEQUENCE_SUFFIXES
 SKIPPED_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", ".tox", ".followup-lint-cache"}
 
 
 def is_draft_file(name: str) -> bool:
     return name.lower().endswith(DRAFT_SUFFIXES)
+
+
+def is_lintable_file(name: str) -> bool:
+    """A draft, or a follow-up plan or thread."""
+    return name.lower().endswith(LINTABLE_SUFFIXES)
 
 
 def iter_paths(paths: Iterable[str]) -> Iterator[tuple[str, bool]]:
@@ -40,5 +47,5 @@ def _walk(root: str) -> Iterator[str]:
         seen.add((info.st_dev, info.st_ino))
         subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in SKIPPED_DIRS)
         for name in sorted(files):
-            if is_draft_file(name) and not name.startswith("."):
+            if is_lintable_file(name) and not name.startswith("."):
                 yield str(Path(directory) / name)

@@ -94,9 +94,9 @@ exit "$status"
 
 
 def hook_script(kind: str, python: str) -> str:
-    from ..discover import DRAFT_SUFFIXES
+    from ..discover import LINTABLE_SUFFIXES
 
-    patterns = "|".join(f"*{shlex.quote(suffix)}" for suffix in DRAFT_SUFFIXES)
+    patterns = "|".join(f"*{shlex.quote(suffix)}" for suffix in LINTABLE_SUFFIXES)
     verb = "push" if kind == "pre-push" else "commit"
     header = HEADER.format(marker=MARKER, kind=kind, verb=verb, python=shlex.quote(python), patterns=patterns)
     return header + (PRE_PUSH_BODY if kind == "pre-push" else PRE_COMMIT_BODY)

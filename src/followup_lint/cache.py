@@ -1,0 +1,212 @@
+"""A content cache of lint results, so that re-running over an unchanged repository is near-instant.
+
+One JSON file per entry under ``.followup-lint-cache/reports-v1/``, named by a key that covers
+everything a result depends on: the draft's text and file-name suffix (template handling), the
+effective configuration (settings, the contents of extra rule folders, draft metadata) and the tool
+version (the release plus a fingerprint of the installed package's code and built-in rules).
+
+Writes go to a temporary file in the entry's folder and are moved into place with ``os.replace``, so two
+runs at once (two git hooks) never see half an entry. An entry that cannot be read or does not parse is
+a miss, and the next ``put`` replaces it. A cache folder that cannot be written is not an error: the
+run simply goes uncached. Entries are never read from or written to the linted files themselves.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path, PurePath
+from typing import Any
+
+from . import __version__
+from .findings import FileReport
+from .read import Source
+from .serialize import report_from_dict
+
+CACHE_DIR_NAME = ".followup-lint-cache"
+CACHE_DIR_ENV = "FOLLOWUP_LINT_CACHE_DIR"
+SCHEMA = 1
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by followup-lint.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+_CODE_SUFFIXES = (".py", ".yaml", ".yml", ".j2")
+
+
+def default_cache_dir(cwd: str | os.PathLike[str] | None = None) -> Path:
+    """``$FOLLOWUP_LINT_CACHE_DIR``, else ``.followup-lint-cache`` in the working directory."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override)
+    return Path(cwd or os.getcwd()) / CACHE_DIR_NAME
+
+
+@functools.lru_cache(maxsize=1)
+def tool_version() -> str:
+    """The release number plus a fingerprint of the package's code and built-in rules, so that an edited
+    checkout (same release number, different behaviour) never reads results an older build wrote."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for directory, subdirs, files in os.walk(package, followlinks=True):
+        subdirs[:] = sorted(d for d in subdirs if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(files):
+            if not name.endswith(_CODE_SUFFIXES):
+                continue
+            path = os.path.join(directory, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            digest.update(f"{os.path.relpath(path, package)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+def config_fingerprint(settings: Any, metadata: Mapping[str, Any] | None = None) -> str:
+    """Everything besides the draft that decides its findings: the settings (``Settings.fingerprint``),
+    the contents of the rule files in its extra rule folders, and the draft metadata (``--meta``)."""
+    parts = {
+        "settings": settings.fingerprint(),
+        "rules": rules_dirs_digest(getattr(settings, "rules_dirs", ())),
+        "metadata": json.dumps(metadata or {}, sort_keys=True, default=str),
+    }
+    return json.dumps(parts, sort_keys=True)
+
+
+def rules_dirs_digest(directories: Iterable[str | os.PathLike[str]]) -> str:
+    """A digest of every rule file's name and bytes in these folders (a missing folder counts as empty)."""
+    digest = hashlib.sha256()
+    for directory in directories:
+        digest.update(f"dir\0{directory}\n".encode())
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".yaml", ".yml")):
+                continue
+            try:
+                data = Path(directory, name).read_bytes()
+            except OSError:
+                data = b"(unreadable)"
+            digest.update(f"file\0{name}\0{len(data)}\n".encode())
+            digest.update(data)
+    return digest.hexdigest()
+
+
+def cache_key(content: bytes, config_fingerprint: str, version: str, *, path: str | None = None) -> str:
+    """The key of one draft's result. Only the file-name suffixes of `path` count (they decide whether the
+    draft is a template); the rest of the path does not, so a renamed or copied file still hits."""
+    suffix = "".join(PurePath(path).suffixes).lower() if path and path != "-" else ""
+    digest = hashlib.sha256()
+    for part in (f"schema={SCHEMA}", version, config_fingerprint, suffix):
+        encoded = part.encode("utf-8", "surrogatepass")
+        digest.update(len(encoded).to_bytes(8, "big"))
+        digest.update(encoded)
+    digest.update(content)
+    return digest.hexdigest()
+
+
+def source_key(source: Source, config_fingerprint: str, version: str | None = None) -> str:
+    content = source.text.encode("utf-8", "surrogatepass")
+    return cache_key(content, config_fingerprint, version or tool_version(), path=source.path)
+
+
+class ReportCache:
+    """Lint results by key, one JSON file each under ``root``."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self.entries = self.root / f"reports-v{SCHEMA}"
+        self.hits = 0
+        self.misses = 0
+        self.writable = True  # turns False after the first failed write: the run goes on uncached
+
+    def path_for(self, key: str) -> Path:
+        return self.entries / key[:2] / f"{key}.json"
+
+    def get(self, key: str, *, path: str | None = None, source_text: str = "") -> FileReport | None:
+        """The stored report, renamed to `path` and given `source_text`; None when absent or unreadable."""
+        report = self._load(key, source_text)
+        if report is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        if path is not None:
+            report.path = path
+        return report
+
+    def _load(self, key: str, source_text: str) -> FileReport | None:
+        try:
+            with open(self.path_for(key), encoding="utf-8") as handle:
+                data = json.load(handle)
+            if not isinstance(data, dict) or data.get("schema") != SCHEMA or data.get("key") != key:
+                return None
+            return report_from_dict(data["report"], source_text=source_text)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return None  # absent, half-written by a crashed run, or not ours: a miss; `put` rebuilds it
+
+    def put(self, key: str, report: FileReport) -> bool:
+        """Store a report; returns False when it was not stored (a read error, or the cache is unwritable)."""
+        if report.error or not self.writable:
+            return False
+        payload = json.dumps({"schema": SCHEMA, "key": key, "report": report.to_dict()}, ensure_ascii=True)
+        target = self.path_for(key)
+        try:
+            self._prepare(target.parent)
+            _write_atomically(target, payload)
+        except OSError:
+            self.writable = False
+            return False
+        return True
+
+    def _prepare(self, folder: Path) -> None:
+        if folder.is_dir():
+            return
+        first_use = not self.root.is_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        if first_use:
+            # Keep the cache out of version control and backups without touching the user's .gitignore.
+            _write_atomically(self.root / ".gitignore", "# created by followup-lint\n*\n")
+            _write_atomically(self.root / "CACHEDIR.TAG", _CACHEDIR_TAG)
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def lint_through_cache(sources: Sequence[Source], lint: Callable[[list[Source]], list[FileReport]], *,
+                       cache: ReportCache | None, config_fingerprint: str,
+                       version: str | None = None) -> list[FileReport]:
+    """Reports for `sources` in their order: cached ones from `cache`, the rest from `lint` (called once,
+    with the misses only, e.g. ``api.lint_sources`` or ``parallel.lint_sources``), which are then stored.
+
+    Store reports straight from linting, before ``--fix``/``--diff`` add notes or change the text."""
+    if cache is None:
+        return list(lint(list(sources)))
+    version = version or tool_version()
+    keys = [source_key(source, config_fingerprint, version) for source in sources]
+    reports: list[FileReport | None] = [
+        cache.get(key, path=source.display_path, source_text=source.text) for key, source in zip(keys, sources)
+    ]
+    missing = [index for index, report in enumerate(reports) if report is None]
+    if missing:
+        fresh = lint([sources[index] for index in missing])
+        for index, report in zip(missing, fresh):
+            cache.put(keys[index], report)
+            reports[index] = report
+    return [report for report in reports if report is not None]
