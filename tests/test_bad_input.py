@@ -127,3 +127,49 @@ def test_file_deleted_mid_run(tmp_path, monkeypatch):
     assert [f["path"] for f in json.loads(found.stdout)["files"]] == [str(tmp_path / "a.txt")]
     named = CliRunner().invoke(main, ["check", str(tmp_path / "b.txt")])
     assert named.exit_code == 2 and "no such file" in named.stderr and "Traceback" not in named.output
+
+
+# Every kind of bad input, through the real command, in one table: (files to create, arguments, exit code,
+# what stderr says). Errors are one line; the run never prints a traceback.
+BAD_INPUTS = {
+    "binary": ({"binary.txt": b"\x00\x01\x02\xff"}, ["binary.txt"], 2,
+               "followup-lint: error: binary.txt: binary file (contains NUL bytes), not a text draft"),
+    "too-big": ({"big.txt": b"word " * 300}, ["big.txt", "--max-bytes", "100"], 2,
+                "followup-lint: error: big.txt: file is 1,500 bytes, over the limit of 100 (--max-bytes)"),
+    "bad-front-matter": ({"front.txt": b"---\ntouch: [1\n---\nHi Sam, any update?\n"}, ["front.txt"], 2,
+                         "followup-lint: error: front.txt: front matter is not valid YAML (line 3)"),
+    "missing": ({}, ["missing.txt"], 2, "followup-lint: error: missing.txt: no such file"),
+    "broken-plan": ({"broken.sequence.yaml": b"name: x\ntrigger: demo\nsteps: []\n"}, ["broken.sequence.yaml"], 2,
+                    "followup-lint: error: broken.sequence.yaml:3: steps: must be a non-empty list of steps"),
+    "broken-mbox": ({"thread.mbox": b"From nobody\n\n"}, ["thread.mbox"], 2,
+                    "followup-lint: error: thread.mbox: message 1: From: missing or not an address"),
+    "bad-config": ({"ok.txt": CLEAN.encode(), "bad.toml": b"select = 3\n"}, ["ok.txt", "--config", "bad.toml"], 2,
+                   "bad.toml: select: must be a list of strings"),
+    "missing-config": ({"ok.txt": CLEAN.encode()}, ["ok.txt", "--config", "nowhere.toml"], 2,
+                       "followup-lint: error: nowhere.toml: no such config file"),
+    "unknown-rule": ({"ok.txt": CLEAN.encode()}, ["ok.txt", "--select", "nosuch"], 2,
+                     "followup-lint: error: command line: select/ignore: unknown rule or category 'nosuch'"),
+    "bad-meta": ({"ok.txt": CLEAN.encode()}, ["ok.txt", "--meta", "touch"], 2, "'touch' is not key=value"),
+    "bad-jobs": ({"ok.txt": CLEAN.encode()}, ["ok.txt", "--jobs", "-1"], 2, "-1 is not in the range x>=0"),
+    "missing-rules-dir": ({"ok.txt": CLEAN.encode()}, ["ok.txt", "--rules-dir", "nowhere"], 2,
+                          "followup-lint: error: nowhere: not a folder of rule files"),
+    "broken-rule-file": ({"ok.txt": CLEAN.encode(), "mine/x.yaml": b"id: [\n"}, ["ok.txt", "--rules-dir", "mine"], 2,
+                         "x.yaml"),
+    "empty": ({"empty.txt": b""}, ["empty.txt"], 0, ""),
+    "no-paths": ({}, [], 2, "followup-lint: error: no files given (use - for standard input)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_every_bad_input_through_the_cli(tmp_path, case):
+    files, arguments, exit_code, message = BAD_INPUTS[case]
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    result = run_cli("check", *arguments, "--no-cache", cwd=tmp_path)
+    err = result.stderr.decode()
+    assert result.returncode == exit_code, err
+    assert "Traceback" not in err
+    if exit_code == 2 and err.startswith("followup-lint: error:"):
+        one_line_error(result)
+    assert message in err

@@ -108,13 +108,12 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
     (*.sequence.yaml) and threads (.mbox) are linted as sequences (see also `followup-lint plan`)."""
     from .api import configured_rules, settings_for_path
     from .config import ConfigError
-    from .discover import iter_paths
+    from .discover import is_sequence_file, iter_paths
     from .findings import SEVERITY_RANK
     from .read import InputError, MissingFileError, NotADraftError
     from .reporters import get_reporter
     from .ruleset import RuleFileError
     from .sequences.model import SequenceError
-    from .sequences.run import is_sequence_path
 
     if not paths:
         fail("no files given (use - for standard input)")
@@ -134,7 +133,7 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
             settings = settings_for_path(config_path, config_file=config_file, isolated=isolated).with_cli(**overrides)
             if (not named or force_exclude) and settings.is_excluded(config_path or path):
                 continue
-            if path != "-" and is_sequence_path(path):
+            if path != "-" and is_sequence_file(path):
                 sequences.append((position, path, settings))
                 position += 1
                 continue

@@ -19,6 +19,11 @@ def is_draft_file(name: str) -> bool:
     return name.lower().endswith(DRAFT_SUFFIXES)
 
 
+def is_sequence_file(name: str) -> bool:
+    """A follow-up plan or an mbox thread, linted as a sequence."""
+    return name.lower().endswith(SEQUENCE_SUFFIXES)
+
+
 def is_lintable_file(name: str) -> bool:
     """A draft, or a follow-up plan or thread."""
     return name.lower().endswith(LINTABLE_SUFFIXES)

@@ -47,8 +47,9 @@ def touches(edit: Edit, spans: Iterable[tuple[int, int]]) -> bool:
 
 
 def safe_edits(text: str, edits: Iterable[Edit]) -> list[Edit]:
-    """The edits that can be applied: in range, clear of placeholders, not overlapping an earlier one.
-    A deletion that empties a line takes the line with it."""
+    """The edits that can be applied: in range, clear of placeholders, not overlapping an earlier one
+    (overlapping deletions merge into one, so that one pass does what two would). A deletion that empties a
+    line takes the line with it."""
     spans = protected_spans(text)
     chosen: list[Edit] = []
     for edit in sorted(set(edits), key=lambda e: (e.start, e.end, e.replacement)):
@@ -56,6 +57,8 @@ def safe_edits(text: str, edits: Iterable[Edit]) -> list[Edit]:
             continue
         edit = _whole_line(text, edit)
         if chosen and edit.start < chosen[-1].end:
+            if not (edit.replacement or chosen[-1].replacement):  # overlapping deletions: delete both, at once
+                chosen[-1] = Edit(chosen[-1].start, max(chosen[-1].end, edit.end), "")
             continue
         if edit.start == edit.end and not edit.replacement:
             continue

@@ -8,6 +8,7 @@ Matcher patterns. Derived sets narrow or combine others by sentence.
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 
 import regex
@@ -15,7 +16,7 @@ import regex
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from .parse import SENTENCE_STARTS, get_pipeline, make_pattern_doc
+from .parse import SENTENCE_STARTS, doc_text, get_pipeline, lemma_table, make_pattern_doc
 from .token_facts import PLACEHOLDER_TAG, TEMPLATE_TAG
 from .ruleset import SET_REFERENCE_RE, PatternSet, Rule, RuleFileError
 
@@ -62,6 +63,8 @@ def sentence_spans(doc: Doc):
     starts = doc.user_data.get(SENTENCE_STARTS)
     if starts is None:
         return [(span.start, span.end) for span in doc.sents]
+    if len(doc) and (not starts or starts[0] != 0):  # leading space before the first start: every token in one
+        starts = [0, *starts]
     return list(zip(starts, [*starts[1:], len(doc)]))
 
 
@@ -93,7 +96,7 @@ class FoundSets:
     def __init__(self, doc: Doc, sentences: list[Sentence], token_sentence: list[int],
                  base: dict[str, list[Match]], specs: dict[str, PatternSet]) -> None:
         self.doc = doc
-        self.text = doc.text  # Doc.text is rebuilt from the tokens on every access: read it once
+        self.text = doc_text(doc)
         self.sentences = sentences
         self._token_sentence = token_sentence
         self._base = base
@@ -175,6 +178,9 @@ class PatternIndex:
         nlp = get_pipeline()
         self.specs: dict[str, PatternSet] = {}
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        # Token patterns that are plain word sequences run in PhraseMatchers on LOWER / ORTH instead: the
+        # Matcher's cost grows with its number of patterns, a PhraseMatcher's barely does.
+        self.word_matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in ("LOWER", "ORTH")}
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.regexes: list[tuple[str, str, regex.Pattern[str]]] = []
         for rule in rules:
@@ -190,6 +196,21 @@ class PatternIndex:
                 self.matcher.add(key, [[_as_lemmatized(token) for token in pattern] for pattern in spec.tokens])
             except (ValueError, KeyError, TypeError) as error:
                 raise RuleFileError(f"{rule.file}: patterns.{spec.name}.tokens: {_matcher_problem(error)}") from None
+            # Validated above with every pattern; now only the patterns that are not plain word sequences
+            # stay in the Matcher.
+            self.matcher.remove(key)
+            rest = []
+            for pattern in spec.tokens:
+                plain = _word_sequence(pattern)
+                if plain is None:
+                    rest.append([_as_lemmatized(token) for token in pattern])
+                else:
+                    attr, words = plain
+                    vocab = self.matcher.vocab
+                    self.word_matchers[attr].add(key, [Doc(vocab, words=list(sequence), spaces=[False] * len(sequence))
+                                                       for sequence in itertools.product(*words)])
+            if rest:
+                self.matcher.add(key, rest)
         for index, expression in enumerate(spec.regex):
             where = f"{rule.file}: patterns.{spec.name}.regex[{index}]"
             self.regexes.append((key, where, regex.compile(expression, regex.IGNORECASE)))
@@ -202,16 +223,56 @@ class PatternIndex:
                 token_sentence[position] = sentence.index
         base: dict[str, list[Match]] = {}
         strings = doc.vocab.strings
-        found = [*self.phrase_matcher(doc), *self.matcher(doc)] if len(doc) else []
+        found = [*self.phrase_matcher(doc), *self.word_matchers["LOWER"](doc), *self.word_matchers["ORTH"](doc),
+                 *self.matcher(doc)] if len(doc) else []
         for match_id, start, end in found:
             base.setdefault(strings[match_id], []).append(_match(doc, start, end, token_sentence))
-        text = doc.text
+        text = doc_text(doc)
         for key, where, pattern in self.regexes:
             for found in _finditer_bounded(pattern, text, where):
                 span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
                 if span is not None and len(span):
                     base.setdefault(key, []).append(_match(doc, span.start, span.end, token_sentence))
         return FoundSets(doc, sentences, token_sentence, base, self.specs)
+
+
+_WORD_ATTRS = {"LOWER": "LOWER", "ORTH": "ORTH", "TEXT": "ORTH"}
+MAX_WORD_SEQUENCES = 2000  # phrases one token pattern may expand to; a larger product stays in the Matcher
+
+
+def _word_sequence(pattern: list) -> tuple[str, list[list[str]]] | None:
+    """(attribute, the words allowed at each position) when a token pattern only says "this word, or one of
+    these words" at every position, all on one of LOWER or ORTH (TEXT), with no operator: exactly what a
+    PhraseMatcher on that attribute finds. None for anything else."""
+    attr = None
+    words: list[list[str]] = []
+    for token in pattern:
+        if not isinstance(token, dict) or len(token) != 1:
+            return None
+        (name, value), = token.items()
+        this = _WORD_ATTRS.get(name)
+        if this is None or (attr is not None and this != attr):
+            return None
+        attr = this
+        if isinstance(value, str):
+            allowed = [value]
+        elif isinstance(value, dict) and list(value) == ["IN"] and isinstance(value["IN"], list) \
+                and all(isinstance(word, str) for word in value["IN"]):
+            allowed = sorted(set(value["IN"]))
+        else:
+            return None
+        # A phrase pattern is a Doc of one token per word: a word spaCy would hold differently (a LOWER
+        # value that is not lowercase, an empty string) or could never be one token is left to the Matcher.
+        if not allowed or any(not word or (attr == "LOWER" and word.lower() != word) or any(c.isspace() for c in word)
+                              for word in allowed):
+            return None
+        words.append(allowed)
+    if attr is None or not words:
+        return None
+    total = 1
+    for allowed in words:
+        total *= len(allowed)
+    return (attr, words) if total <= MAX_WORD_SEQUENCES else None
 
 
 def _as_lemmatized(token: dict) -> dict:
@@ -229,8 +290,7 @@ def _as_lemmatized(token: dict) -> dict:
 
 @functools.lru_cache(maxsize=8192)
 def lookup_lemma(word: str) -> str:
-    table = get_pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-    return table.get(word, word)
+    return lemma_table().get(word, word)
 
 
 REGEX_TIMEOUT = 1.0  # seconds one rule expression may spend on one draft

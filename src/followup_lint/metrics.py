@@ -43,6 +43,7 @@ def readable_text(doc: Doc) -> str:
 
 
 def reading_grade(doc: Doc) -> float:
-    import textstat
+    """Flesch-Kincaid grade, as textstat computes it (``syllables`` avoids its slow dictionary load)."""
+    from .syllables import flesch_kincaid_grade
 
-    return round(float(textstat.flesch_kincaid_grade(readable_text(doc))), 1)
+    return round(float(flesch_kincaid_grade(readable_text(doc))), 1)

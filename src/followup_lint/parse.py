@@ -8,11 +8,12 @@ from spacy-lookups-data. Built once per process and reused.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 
 import numpy
 import spacy
-from spacy.attrs import LOWER, ORTH, TAG
+from spacy.attrs import LEMMA, LOWER, ORTH, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -21,6 +22,7 @@ from .token_facts import FIRST_PERSON_TAG, PLACEHOLDER_TAG, SECOND_PERSON_TAG, T
 
 PLACEHOLDER_NORM = "__placeholder__"
 SENTENCE_STARTS = "followup_lint.sentence_starts"
+DOC_TEXT = "followup_lint.text"
 SENTENCE_END = frozenset({".", "!", "?", "…", "!!", "!!!", "?!", "!?", "??", "...", "?!?"})
 LINE_END_BREAKS = frozenset({".", "!", "?", "…", ",", ":", ";", ")", "...", "!!", "?!"})
 BULLETS = frozenset({"-", "*", "•", "–", "—", "·", "+"})
@@ -43,7 +45,7 @@ Token.set_extension("person", getter=lambda t: _PERSON.get(t.tag_, ""), force=Tr
 
 @Language.component("followup_placeholders")
 def merge_placeholders(doc: Doc) -> Doc:
-    found = find_placeholders(doc.text)
+    found = find_placeholders(doc_text(doc))
     if not found:
         return doc
     with doc.retokenize() as retokenizer:
@@ -149,13 +151,119 @@ def _is_list_number(doc: Doc, index: int) -> bool:
     return index == 1 or (doc[index - 2].is_space and "\n" in doc[index - 2].text)
 
 
+def doc_text(doc: Doc) -> str:
+    """The text the pipeline tokenized (``Doc.text`` rebuilds it from the tokens on every access)."""
+    text = doc.user_data.get(DOC_TEXT)
+    return text if text is not None else doc.text
+
+
+@functools.lru_cache(maxsize=1)
+def lemma_table() -> dict[str, str]:
+    """spacy-lookups-data's English lookup lemmas (word -> lemma, no part of speech) as a plain dict: what
+    spaCy's lookup-mode lemmatizer reads, without hashing 41,000 entries into a spaCy Table (~65 ms)."""
+    import spacy_lookups_data
+    from spacy.util import load_language_data
+
+    return load_language_data(spacy_lookups_data.en["lemma_lookup"])
+
+
+class LookupLemmas:
+    """What ``Lemmatizer(mode="lookup")`` does: a token without a lemma (placeholders have theirs) gets
+    its looked-up lemma, or its own text; vectorised, each distinct word looked up once per pipeline."""
+
+    def __init__(self) -> None:
+        self.lemma_by_orth: dict[int, int] = {}  # ORTH hash -> lemma hash, in this pipeline's StringStore
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        orths, lemmas = doc.to_array([ORTH, LEMMA]).T
+        unset = numpy.flatnonzero(lemmas == 0)
+        if not len(unset):
+            return doc
+        strings = doc.vocab.strings
+        known = self.lemma_by_orth
+        table = None
+        for index in unset:
+            orth = int(orths[index])
+            lemma = known.get(orth)
+            if lemma is None:
+                table = table or lemma_table()
+                text = strings[orth]
+                lemma = known[orth] = strings.add(table.get(text, text))
+            lemmas[index] = lemma
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return doc
+
+
+@Language.factory("followup_lemmas")
+def make_lookup_lemmas(nlp: Language, name: str) -> LookupLemmas:
+    return LookupLemmas()
+
+
+# spaCy's tokenizer strips a prefix or suffix one character at a time and copies the rest each time, so a
+# whitespace-free run of thousands of emoji or "?" takes seconds (quadratic). A run of LONG_RUN or more
+# characters that starts or ends with EDGE_RUN characters that are neither letters nor digits is kept as one
+# token; any other run (a long tracking URL, a long word) is tokenized as before.
+LONG_RUN = 256
+EDGE_RUN = 64
+_EDGE = re.compile(r"[\W_]{%d}" % EDGE_RUN)
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+class _LongRunMatch:
+    """The tokenizer's ``token_match``: a long run of affix characters is one token."""
+
+    def __init__(self, token_match=None) -> None:
+        self.token_match = token_match
+
+    def __call__(self, string: str):
+        if len(string) >= LONG_RUN and (_EDGE.match(string) or _EDGE.match(string, len(string) - EDGE_RUN)):
+            return True
+        return self.token_match(string) if self.token_match is not None else None
+
+
+class _Tokenizer:
+    """spaCy's tokenizer, made safe for any Python string: lone surrogates (possible only through the
+    library API; spaCy cannot hash them) become U+FFFD one for one, so every offset stays the same."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        if not text.isascii() and _SURROGATES.search(text):
+            text = _SURROGATES.sub("\ufffd", text)
+        doc = self.tokenizer(text)
+        doc.user_data[DOC_TEXT] = text
+        return doc
+
+    def __getattr__(self, name: str):
+        return getattr(self.tokenizer, name)
+
+
+def _english() -> Language:
+    """``spacy.blank("en")`` with the long-run token_match (given through the language defaults: setting
+    it on a built tokenizer reloads every special case)."""
+    from spacy.lang.en import English
+
+    class Defaults(English.Defaults):
+        token_match = _LongRunMatch(English.Defaults.token_match)
+
+    class FollowupEnglish(English):
+        pass
+
+    FollowupEnglish.Defaults = Defaults
+    return FollowupEnglish()
+
+
 @functools.lru_cache(maxsize=1)
 def get_pipeline() -> Language:
-    nlp = spacy.blank("en")
+    nlp = _english()
+    nlp.tokenizer = _Tokenizer(nlp.tokenizer)
     nlp.add_pipe("followup_placeholders")
     nlp.add_pipe("followup_sentences")
     nlp.add_pipe("followup_person")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("followup_lemmas")
     nlp.initialize()
     return nlp
 

