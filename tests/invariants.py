@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from followup_lint.findings import FileReport
-from followup_lint.fixes import fixed_text, report_edits, safe_edits
+from followup_lint.fixes import MAX_FIX_PASSES, fix_until_stable, fixed_text, report_edits, safe_edits
 from followup_lint.placeholders import find_placeholders
 from followup_lint.read import newline_style
 from followup_lint.reporters import ReportOptions, get_reporter
@@ -89,8 +89,25 @@ def _line_hull(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def check_fix(text: str, report: FileReport, relint: Callable[[str], FileReport]) -> str:
-    """`--fix` keeps every placeholder and every character outside the edited spans, and is idempotent.
-    Returns the fixed text."""
+    """`--fix` keeps every placeholder and every character outside the edited spans in every pass, and
+    settles: after at most MAX_FIX_PASSES passes (fixes.fix_until_stable) linting the result asks for no
+    further change, so a second `--fix` is a no-op. Returns the fixed text."""
+    [fixed], [final] = fix_until_stable([text], [report], lambda _, texts: [relint(texts[0])])
+    current, current_report = text, report
+    for _ in range(MAX_FIX_PASSES):
+        after = check_fix_pass(current, current_report)
+        if after == current:
+            break
+        current, current_report = after, relint(after)
+        check_report(current, current_report)
+    assert current == fixed, "fix_until_stable disagrees with the passes checked one by one"
+    assert fixed_text(final) == fixed, f"--fix does not settle in {MAX_FIX_PASSES} passes"
+    return fixed
+
+
+def check_fix_pass(text: str, report: FileReport) -> str:
+    """One pass of the safe fixes: in range, never overlapping, only where a finding asked, clear of every
+    placeholder, and nothing else in the text changed. Returns the text after the pass."""
     fixed = fixed_text(report)
     wanted = report_edits(report)
     applied = safe_edits(text, wanted)
@@ -108,11 +125,6 @@ def check_fix(text: str, report: FileReport, relint: Callable[[str], FileReport]
     assert fixed == "".join(pieces), "characters outside the edited spans changed"
     for placeholder in placeholders:
         assert placeholder.text in fixed, f"placeholder {placeholder.text!r} lost"
-    if fixed == text:
-        return fixed  # nothing to fix: linting the same text again gives the same report
-    again = relint(fixed)
-    check_report(fixed, again)
-    assert fixed_text(again) == fixed, "--fix is not idempotent: a second run changes the text again"
     return fixed
 
 

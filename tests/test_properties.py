@@ -112,3 +112,11 @@ def test_fuzz_found_one_indented_word_is_linted(text):
 def test_fuzz_found_fix_of_a_repeated_filler_sentence_is_idempotent():
     text = "Sorry to bother you.\u00a0Sorry to bother you"
     check_fix(text, lint_text(text), lint_text)
+
+
+def test_fuzz_found_fix_that_uncovers_another_filler_settles():
+    """Deleting the first sentence makes "Just" a sentence start, fixable in the next pass: --fix runs the
+    passes until nothing is left to fix."""
+    text = "Hi Sam,\nI hope this email finds you well.,Just checking in. Can we talk Tuesday?"
+    fixed = check_fix(text, lint_text(text), lint_text)
+    assert "I hope" not in fixed and "Just" not in fixed and fixed.endswith("checking in. Can we talk Tuesday?")

@@ -249,14 +249,17 @@ def merge_sequence_reports(linted: list, position: int, reports: list, settings,
 
 def apply_fixes(sources, reports, *, show_diff: bool, write: bool, relint, stdin_ids: set[int]):
     """--diff prints each file's safe fixes; --fix writes them atomically (standard input: prints the fixed
-    text to stdout) and returns the reports of the fixed text."""
+    text to stdout) and returns the reports of the fixed text. Fixes are applied until linting the result
+    finds no more (fixes.fix_until_stable), so a second run changes nothing."""
     import dataclasses
 
-    from .fixes import FixError, fixed_text, unified_diff, write_atomically
+    from .fixes import FixError, fix_until_stable, unified_diff, write_atomically
 
-    fixed_sources = []
-    for source, report in zip(sources, reports):
-        after = fixed_text(report)
+    def relint_changed(indexes, texts):
+        return relint([dataclasses.replace(sources[index], text=text) for index, text in zip(indexes, texts)])
+
+    fixed_texts, fixed_reports = fix_until_stable([source.text for source in sources], reports, relint_changed)
+    for source, report, after in zip(sources, reports, fixed_texts):
         if show_diff:
             diff = unified_diff(source.display_path, source.text, after)
             if diff:
@@ -264,13 +267,12 @@ def apply_fixes(sources, reports, *, show_diff: bool, write: bool, relint, stdin
                 report.notes.append("fixable: see the diff")
         elif id(source) in stdin_ids:
             click.echo(after, nl=False)
-        else:
+        elif after != source.text:
             try:
                 write_atomically(source, after)
             except FixError as error:
                 fail(str(error))
-        fixed_sources.append(dataclasses.replace(source, text=after))
-    return reports if show_diff else relint(fixed_sources)
+    return reports if show_diff else fixed_reports
 
 
 def read_input(path: str, stdin_filename: str | None, max_bytes: int):

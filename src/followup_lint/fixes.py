@@ -13,7 +13,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .findings import Edit, FileReport
 from .placeholders import find_placeholders
@@ -102,6 +102,25 @@ def report_edits(report: FileReport) -> list[Edit]:
 def fixed_text(report: FileReport) -> str:
     """The report's source text with every finding's safe edits applied."""
     return apply_edits(report.source_text, report_edits(report))
+
+
+MAX_FIX_PASSES = 10
+
+
+def fix_until_stable(texts: list[str], reports: list[FileReport],
+                     relint: Callable[[list[int], list[str]], list[FileReport]]) -> tuple[list[str], list[FileReport]]:
+    """Apply the safe fixes, lint what changed, and repeat while that finds more, at most MAX_FIX_PASSES
+    times (as ruff and ESLint do): one deletion can turn the next words into something fixable, and a
+    second `--fix` must change nothing. `relint(indexes, texts)` lints the changed texts only."""
+    texts, reports = list(texts), list(reports)
+    for _ in range(MAX_FIX_PASSES):
+        after = [fixed_text(report) for report in reports]
+        changed = [index for index, (before, new) in enumerate(zip(texts, after)) if before != new]
+        if not changed:
+            break
+        for index, report in zip(changed, relint(changed, [after[index] for index in changed])):
+            texts[index], reports[index] = after[index], report
+    return texts, reports
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

@@ -124,7 +124,7 @@ def set_sentence_starts(doc: Doc) -> Doc:
                 paragraph
                 or (last_content is not None and last_content.text in LINE_END_BREAKS)
                 or bullet
-                or token.text[:1].isupper()
+                or (token.text[:1].isupper() and not _wrapped_line(doc, last_content, previous))
                 or token.tag_ == TEMPLATE_TAG
             )
         elif seen_end and not token.is_punct:
@@ -142,6 +142,19 @@ def set_sentence_starts(doc: Doc) -> Doc:
         last_content = token
     doc.user_data[SENTENCE_STARTS] = starts  # read by matching.sentence_table: faster than doc.sents
     return doc
+
+
+WRAPPED_LINE = 50  # a line this long that ends inside a sentence was wrapped, not ended
+
+
+def _wrapped_line(doc: Doc, last_content: Token | None, line_break: Token) -> bool:
+    """A hard-wrapped line ("... I will try you again on" / "Tuesday at 10"): long, and ending on a
+    lowercase word, so a capital on the next line continues the sentence."""
+    if last_content is None or not (last_content.is_alpha and last_content.is_lower):
+        return False
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, last_content.idx) + 1
+    return line_break.idx - line_start >= WRAPPED_LINE
 
 
 def _is_list_number(doc: Doc, index: int) -> bool:
