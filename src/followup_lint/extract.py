@@ -16,14 +16,17 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .formats import eml, html, markdown
+from .formats import html, markdown
 from .formats.quoted import Line, split_lines, split_reply, subject_text, take_subject
 from .read import InputError, Source
 from .textmap import TextMap
+
+if TYPE_CHECKING:
+    from .formats.eml import Email
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".hbs", ".handlebars", ".mustache", ".liquid", ".blade.php")
 FORMAT_SUFFIXES = {".eml": "eml", ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
@@ -125,7 +128,9 @@ def extract_draft(source: Source, metadata: dict[str, Any] | None = None) -> Dra
     )
 
 
-def _parse_email(source: Source, notes: list[str]) -> eml.Email | None:
+def _parse_email(source: Source, notes: list[str]) -> Email | None:
+    from .formats import eml  # the email package costs ~20 ms to import; only .eml files need it
+
     try:
         return eml.parse(source.text, source.encode(source.text))
     except eml.MalformedEmail as error:
