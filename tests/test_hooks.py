@@ -4,6 +4,7 @@ and `git push` in temporary repositories."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -134,7 +135,7 @@ def test_install_hook_writes_an_executable_hook(tmp_path, git_env):
     assert result.returncode == 0, result.stderr.decode()
     hook = repo / ".git" / "hooks" / "pre-commit"
     assert hook.stat().st_mode & stat.S_IXUSR
-    assert "git show" in hook.read_text(encoding="utf-8")
+    assert "check --git-rev" in hook.read_text(encoding="utf-8")
     assert str(hook) in result.stdout.decode()
     again = install(repo, git_env)  # its own hook is updated without --force
     assert again.returncode == 0, again.stderr.decode()
@@ -236,3 +237,73 @@ def test_documented_local_hook_matches_the_shipped_hook(root):
     shipped = hook_definition(root)
     for key in ("id", "entry", "language", "types", "files"):
         assert local[key] == shipped[key], key
+
+
+# ---- --git-rev: what the hooks run ----------------------------------------------------------------------
+
+
+def lint_at(repo: Path, env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "followup_lint", "check", "--no-cache", "--format", "json", *args],
+                          cwd=cwd or repo, env=env, capture_output=True, text=True, timeout=120)
+
+
+def rules_by_path(result: subprocess.CompletedProcess) -> dict[str, list[str]]:
+    return {entry["path"]: sorted({f["rule"] for f in entry["findings"]}) for entry in json.loads(result.stdout)["files"]}
+
+
+def test_git_rev_reads_the_staged_or_committed_version_not_the_working_tree(tmp_path, root, git_env):
+    repo = make_repo(tmp_path / "repo", git_env)
+    good = (root / "examples" / "good-follow-up.txt").read_text(encoding="utf-8")
+    write(repo / "drafts" / "kevin.txt", good)
+    git("add", "-A", cwd=repo, env=git_env)
+    git("commit", "-qm", "good", cwd=repo, env=git_env)
+    write(repo / "drafts" / "kevin.txt", BAD_DRAFT)
+    git("add", "-A", cwd=repo, env=git_env)
+    write(repo / "drafts" / "kevin.txt", good)  # the working tree is good again; the index holds the bad one
+
+    staged = lint_at(repo, git_env, "--git-rev", ":", "drafts/kevin.txt")
+    assert staged.returncode == 1 and "no-value" in rules_by_path(staged)["drafts/kevin.txt"]
+    committed = lint_at(repo, git_env, "--git-rev", "HEAD", "drafts/kevin.txt")
+    assert committed.returncode == 0 and rules_by_path(committed) == {"drafts/kevin.txt": []}
+    from_subfolder = lint_at(repo, git_env, "--git-rev", ":", "kevin.txt", cwd=repo / "drafts")
+    assert rules_by_path(from_subfolder)["kevin.txt"] == rules_by_path(staged)["drafts/kevin.txt"]
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("--git-rev", ":", "nowhere.txt"), "followup-lint: error: nowhere.txt: not in the staged version\n"),
+    (("--git-rev", "no-such-rev", "a.txt"), "followup-lint: error: a.txt: not in no-such-rev\n"),
+    (("--git-rev", ":", "."), "followup-lint: error: --git-rev: name files, not folders or standard input\n"),
+    (("--git-rev", ":", "--fix", "a.txt"), "followup-lint: error: --git-rev: --fix writes the working tree, not git; "
+                                           "use --diff to see the fixes\n"),
+])
+def test_git_rev_errors_are_one_line(tmp_path, git_env, args, error):
+    repo = make_repo(tmp_path / "repo", git_env)
+    write(repo / "a.txt", BAD_DRAFT)
+    git("add", "a.txt", cwd=repo, env=git_env)
+    result = lint_at(repo, git_env, *args)
+    assert (result.returncode, result.stderr) == (2, error)
+
+
+def test_git_rev_outside_a_repository(tmp_path, git_env):
+    write(tmp_path / "a.txt", BAD_DRAFT)
+    result = lint_at(tmp_path, git_env, "--git-rev", ":", "a.txt")
+    assert result.returncode == 2
+    assert result.stderr.startswith("followup-lint: error: --git-rev: not a git repository")
+
+
+def test_hook_lints_all_staged_drafts_in_one_run(tmp_path, git_env):
+    repo = make_repo(tmp_path / "repo", git_env)
+    assert install(repo, git_env).returncode == 0
+    write(repo / "drafts" / "kevin.txt", BAD_DRAFT)
+    write(repo / "drafts" / "maria.md", BAD_DRAFT.replace("Kevin", "Maria"))
+    git("add", "-A", cwd=repo, env=git_env)
+    hook = (repo / ".git" / "hooks" / "pre-commit").read_text(encoding="utf-8")
+    calls = repo / "calls.log"
+    counting = hook.replace('"${lint[@]}" check', f'echo run >> {calls}; "${{lint[@]}}" check')
+    assert counting != hook
+    (repo / ".git" / "hooks" / "pre-commit").write_text(counting, encoding="utf-8")
+    blocked = git("commit", "-m", "two nudges", cwd=repo, env=git_env, check=False)
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0
+    assert "drafts/kevin.txt:3:1: warning no-value" in output and "drafts/maria.md:3:1: warning no-value" in output
+    assert calls.read_text() == "run\n"

@@ -99,11 +99,13 @@ def main() -> None:
               help="Worker processes; 0 = one per CPU [default: one per CPU for more than 50 files, else 1].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (.followup-lint-cache/).")
 @click.option("--me", metavar="ADDRESS", help="In a thread (.mbox), the sender whose messages are the touches.")
+@click.option("--git-rev", metavar="REV",
+              help="Read each file as git has it at REV (: for the staged version), in one git call (for hooks).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 @click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR=1).")
 def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, config_file, isolated, force_exclude,
-          rules_dirs, max_bytes, show_diff, apply_fix, statistics, show_suppressed, jobs, no_cache, me, quiet,
-          no_color) -> None:
+          rules_dirs, max_bytes, show_diff, apply_fix, statistics, show_suppressed, jobs, no_cache, me, git_rev,
+          quiet, no_color) -> None:
     """Lint drafts: files, folders (recursively), or - for standard input. Follow-up plans
     (*.sequence.yaml) and threads (.mbox) are linted as sequences (see also `followup-lint plan`)."""
     from .api import configured_rules, settings_for_path
@@ -120,6 +122,7 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
     if config_file and not os.path.isfile(config_file):
         fail(f"{config_file}: no such config file")
     metadata = parse_meta(meta)
+    blobs = read_git_blobs(paths, git_rev, max_bytes, apply_fix) if git_rev else None
     overrides = {"select": split_names(select), "ignore": split_names(ignore), "fail_on": fail_on,
                  "rules_dirs": rules_dirs}
     groups: dict = {}  # settings -> [(position, source)]
@@ -138,7 +141,7 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
                 position += 1
                 continue
             try:
-                source = read_input(path, stdin_filename, max_bytes)
+                source = blob_source(blobs, path) if blobs is not None else read_input(path, stdin_filename, max_bytes)
             except InputError as error:
                 if not named and isinstance(error, (NotADraftError, MissingFileError)):  # bad-input handling
                     click.echo(f"followup-lint: warning: {error} (skipped)", err=True)
@@ -273,6 +276,28 @@ def apply_fixes(sources, reports, *, show_diff: bool, write: bool, relint, stdin
             except FixError as error:
                 fail(str(error))
     return reports if show_diff else fixed_reports
+
+
+def read_git_blobs(paths: Sequence[str], rev: str, max_bytes: int, apply_fix: bool) -> dict:
+    """--git-rev: every named draft read from git at once. Plans and threads are read from the working tree."""
+    from .discover import is_sequence_file
+    from .git_blobs import GitError, read_blobs
+
+    if apply_fix:
+        fail("--git-rev: --fix writes the working tree, not git; use --diff to see the fixes")
+    if "-" in paths or any(os.path.isdir(path) for path in paths):
+        fail("--git-rev: name files, not folders or standard input")
+    try:
+        return read_blobs([path for path in paths if not is_sequence_file(path)], rev, max_bytes=max_bytes)
+    except GitError as error:
+        fail(str(error))
+
+
+def blob_source(blobs: dict, path: str):
+    found = blobs[path]
+    if isinstance(found, Exception):
+        raise found
+    return found
 
 
 def read_input(path: str, stdin_filename: str | None, max_bytes: int):

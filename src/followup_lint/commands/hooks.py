@@ -45,17 +45,22 @@ is_draft() {{
 }}
 
 status=0
-lint_blob() {{  # $1: the object to lint (`:path` is the staged version), $2: the path it is shown as
-    git show "$1" | "${{lint[@]}}" - --stdin-filename "$2" --quiet
+lint_at() {{  # $1: the revision to read the drafts from (`:` is the staged version); the rest: their paths
+    local rev=$1
+    shift
+    [ "$#" -gt 0 ] || return 0
+    "${{lint[@]}}" check --git-rev "$rev" --quiet -- "$@"
     local code=$?
     if [ "$code" -gt "$status" ]; then status=$code; fi
 }}
 """
 
 PRE_COMMIT_BODY = """
+drafts=()
 while IFS= read -r -d '' path; do
-    if is_draft "$path"; then lint_blob ":$path" "$path"; fi
+    if is_draft "$path"; then drafts+=("$path"); fi
 done < <(git diff --cached --name-only --diff-filter=ACMR -z)
+lint_at : "${drafts[@]+"${drafts[@]}"}"
 
 if [ "$status" -ne 0 ]; then
     echo "followup-lint: the staged drafts above need work (fix, then git add them), or commit with --no-verify" >&2
@@ -79,11 +84,13 @@ for pair in "${refs[@]+"${refs[@]}"}"; do
     else  # a new branch: the commits no remote has yet
         changed=(git log --format= --name-only --diff-filter=ACMR -z "$local_oid" --not --remotes)
     fi
+    drafts=()
     while IFS= read -r -d '' path; do
         if [ -n "$path" ] && is_draft "$path" && git cat-file -e "$local_oid:$path" 2>/dev/null; then
-            lint_blob "$local_oid:$path" "$path"
+            drafts+=("$path")
         fi
     done < <("${changed[@]}" | tr '\\n' '\\0' | sort -zu)
+    lint_at "$local_oid" "${drafts[@]+"${drafts[@]}"}"
 done
 
 if [ "$status" -ne 0 ]; then
