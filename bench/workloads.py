@@ -107,8 +107,8 @@ def cold_phases(path: str) -> dict:
     from followup_lint.api import DEFAULT_SETTINGS, configured_rules
     configured_rules(DEFAULT_SETTINGS)
     lap("load and validate the rule files")
-    from followup_lint.api import _linter
-    _linter(DEFAULT_SETTINGS)
+    from followup_lint.api import linter_for
+    linter_for(DEFAULT_SETTINGS)
     lap("compile the patterns (Matcher, PhraseMatcher, regexes)")
     from followup_lint.api import lint_paths
     lint_paths([path])

@@ -44,10 +44,10 @@ def test_lint_in_process_with_pytest_socket():
     with pytest.raises(Exception):
         socket.socket()
     from followup_lint import parse
-    from followup_lint.api import _linter, _rules, lint_text
+    from followup_lint.api import _rules, linter_for, lint_text
 
     parse.get_pipeline.cache_clear()
     _rules.cache_clear()
-    _linter.cache_clear()
+    linter_for.cache_clear()
     report = lint_text(DRAFT)
     assert {"no-value", "no-next-step"} <= {f.rule for f in report.findings}

@@ -41,7 +41,8 @@ def configured_rules(settings: Settings) -> tuple[list[Rule], frozenset[str]]:
 
 
 @functools.lru_cache(maxsize=16)
-def _linter(settings: Settings):
+def linter_for(settings: Settings):
+    """The compiled Linter for these settings, built once per process (also for sequences)."""
     from .lint import Linter
 
     rules, enabled = configured_rules(settings)
@@ -73,7 +74,7 @@ def settings_for_path(path: str | None, *, config_file: str | None = None, isola
 def clear_caches() -> None:
     """Forget loaded rules and configuration (for long-running hosts such as the language server)."""
     _rules.cache_clear()
-    _linter.cache_clear()
+    linter_for.cache_clear()
     _settings_file.cache_clear()
 
 
@@ -84,7 +85,7 @@ def lint_sources(sources: Sequence[Source], *, metadata: dict[str, Any] | None =
     settings = (settings or DEFAULT_SETTINGS).with_cli(select=tuple(select or ()), ignore=tuple(ignore or ()),
                                                        rules_dirs=tuple(rules_dirs))
     per_source = [extract_drafts(source, metadata) for source in sources]
-    reports = iter(_linter(settings).lint([draft for drafts in per_source for draft in drafts]))
+    reports = iter(linter_for(settings).lint([draft for drafts in per_source for draft in drafts]))
     return [_merged([next(reports) for _ in drafts], drafts) for drafts in per_source]
 
 

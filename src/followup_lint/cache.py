@@ -17,12 +17,12 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
 from . import __version__
+from .atomic import replace_file
 from .findings import FileReport
 from .read import Source
 from .serialize import report_from_dict
@@ -176,17 +176,7 @@ class ReportCache:
 
 
 def _write_atomically(target: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    replace_file(target, text.encode("utf-8"), prefix=".tmp-", suffix=".json")
 
 
 def lint_through_cache(sources: Sequence[Source], lint: Callable[[list[Source]], list[FileReport]], *,

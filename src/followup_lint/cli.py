@@ -270,7 +270,7 @@ def apply_fixes(sources, reports, *, show_diff: bool, write: bool, relint, stdin
                 report.notes.append("fixable: see the diff")
         elif id(source) in stdin_ids:
             click.echo(after, nl=False)
-        elif after != source.text:
+        else:
             try:
                 write_atomically(source, after)
             except FixError as error:

@@ -12,9 +12,9 @@ import difflib
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 
+from .atomic import replace_file
 from .findings import Edit, FileReport
 from .placeholders import find_placeholders
 from .read import Source, newline_style
@@ -156,35 +156,8 @@ def write_atomically(source: Source, new_text: str) -> bool:
     target = os.path.realpath(source.path)
     try:
         status = os.stat(target)
-        _replace(target, data, status)
+        replace_file(target, data, mode=stat.S_IMODE(status.st_mode), owner=(status.st_uid, status.st_gid),
+                     sync=True, prefix=f".{os.path.basename(target)}.", suffix=".fix")
     except OSError as error:
         raise FixError(f"{source.path}: cannot write the fix ({error.strerror or error})") from None
     return True
-
-
-def _replace(target: str, data: bytes, status: os.stat_result) -> None:
-    folder, name = os.path.split(target)
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".fix", dir=folder or ".")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, stat.S_IMODE(status.st_mode))
-        _keep_owner(temporary, status)
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _keep_owner(path: str, status: os.stat_result) -> None:
-    if not hasattr(os, "chown"):
-        return
-    try:
-        os.chown(path, status.st_uid, status.st_gid)
-    except PermissionError:  # only the owner's own group or root may keep a foreign owner
-        pass

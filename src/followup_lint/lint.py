@@ -25,8 +25,8 @@ class Linter:
 
     def __init__(self, rules: Sequence[Rule], *, enabled: Iterable[str] | None = None) -> None:
         self.all_rules = list(rules)
-        wanted = set(enabled) if enabled is not None else {rule.id for rule in self.all_rules}
-        self.rules = [rule for rule in self.all_rules if rule.id in wanted and rule.scope != "sequence"]
+        self.enabled = frozenset(enabled) if enabled is not None else frozenset(rule.id for rule in self.all_rules)
+        self.rules = [rule for rule in self.all_rules if rule.id in self.enabled and rule.scope != "sequence"]
         self.index = PatternIndex(self.all_rules)
         self.known_ids = frozenset(rule.id for rule in self.all_rules)
 

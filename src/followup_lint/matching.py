@@ -191,26 +191,21 @@ class PatternIndex:
         self.specs[key] = spec
         if spec.phrases:
             self.phrase_matcher.add(key, [make_pattern_doc(phrase) for phrase in spec.phrases])
-        if spec.tokens:
+        rest = []
+        for pattern in spec.tokens:
+            plain = _word_sequence(pattern)
+            if plain is None:
+                rest.append([_as_lemmatized(token) for token in pattern])
+            else:  # only plain strings on LOWER/ORTH: always a valid Matcher pattern, nothing to validate
+                attr, words = plain
+                vocab = self.matcher.vocab
+                self.word_matchers[attr].add(key, [Doc(vocab, words=list(sequence), spaces=[False] * len(sequence))
+                                                   for sequence in itertools.product(*words)])
+        if rest:
             try:
-                self.matcher.add(key, [[_as_lemmatized(token) for token in pattern] for pattern in spec.tokens])
+                self.matcher.add(key, rest)
             except (ValueError, KeyError, TypeError) as error:
                 raise RuleFileError(f"{rule.file}: patterns.{spec.name}.tokens: {_matcher_problem(error)}") from None
-            # Validated above with every pattern; now only the patterns that are not plain word sequences
-            # stay in the Matcher.
-            self.matcher.remove(key)
-            rest = []
-            for pattern in spec.tokens:
-                plain = _word_sequence(pattern)
-                if plain is None:
-                    rest.append([_as_lemmatized(token) for token in pattern])
-                else:
-                    attr, words = plain
-                    vocab = self.matcher.vocab
-                    self.word_matchers[attr].add(key, [Doc(vocab, words=list(sequence), spaces=[False] * len(sequence))
-                                                       for sequence in itertools.product(*words)])
-            if rest:
-                self.matcher.add(key, rest)
         for index, expression in enumerate(spec.regex):
             where = f"{rule.file}: patterns.{spec.name}.regex[{index}]"
             self.regexes.append((key, where, regex.compile(expression, regex.IGNORECASE)))
@@ -288,7 +283,6 @@ def _as_lemmatized(token: dict) -> dict:
     return token
 
 
-@functools.lru_cache(maxsize=8192)
 def lookup_lemma(word: str) -> str:
     return lemma_table().get(word, word)
 

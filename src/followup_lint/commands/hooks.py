@@ -1,8 +1,8 @@
 """`followup-lint install-hook`: a plain git hook for repositories that do not use the pre-commit framework.
 
-The pre-commit hook lints what the commit will contain: the staged version of each staged draft, read
-with `git show :path` and piped to `followup-lint - --stdin-filename path`, so a fix left unstaged in the
-working tree does not let a bad draft through. The pre-push hook lints the drafts changed by the commits
+The pre-commit hook lints what the commit will contain: the staged version of each staged draft, all of
+them read by one `followup-lint check --git-rev : PATH...`, so a fix left unstaged in the working tree does
+not let a bad draft through. The pre-push hook lints the drafts changed by the commits
 being pushed, as they are in the pushed commit. A hook that followup-lint did not write is never replaced
 without --force (and then it is kept as `<hook>.backup`).
 """
@@ -13,10 +13,11 @@ import os
 import shlex
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import click
+
+from ..atomic import replace_file
 
 MARKER = "# followup-lint-hook"
 
@@ -124,16 +125,8 @@ def hooks_dir() -> Path:
 
 
 def write_executable(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, then replace: never a half-written hook."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o755)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Never a half-written hook (``atomic.replace_file``)."""
+    replace_file(path, text.encode("utf-8"), mode=0o755, prefix=f".{path.name}.", suffix="")
 
 
 def free_backup_name(hook: Path) -> Path:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 
 import click
 
@@ -84,19 +83,13 @@ def failing(result, threshold: str) -> bool:
 
 
 def write_output(path: str, text: str, fail) -> None:
-    """Write the whole file or nothing: a temporary file in the same folder, then an atomic rename. A new
-    file gets the usual permissions (umask); an existing one keeps its mode."""
-    folder = os.path.dirname(os.path.abspath(path))
-    temporary = None
+    """Write the whole file or nothing (``atomic.replace_file``). A new file gets the usual permissions
+    (umask); an existing one keeps its mode."""
+    from ..atomic import replace_file
+
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".followup-lint-", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, _mode_for(path))
-        os.replace(temporary, path)
+        replace_file(os.path.abspath(path), text.encode("utf-8"), mode=_mode_for(path))
     except OSError as error:
-        if temporary and os.path.exists(temporary):
-            os.unlink(temporary)
         fail(f"{path}: cannot write ({error.strerror or error})")
 
 

@@ -9,14 +9,13 @@ each naming the step and the plan line that uses it. ``SequenceResult`` keeps th
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 from collections.abc import Iterable
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..api import DEFAULT_SETTINGS, configured_rules, settings_for_path
+from ..api import DEFAULT_SETTINGS, linter_for, settings_for_path
 from ..checks import CHECKS
 from ..config import Settings
 from ..detectors import Hit, RuleContext, run_detector
@@ -126,14 +125,9 @@ def lint_sequence_text(text: str, path: str = "plan.sequence.yaml", **options: A
     return lint_sequence(sequence, effective_settings(None, **options)).reports
 
 
-@functools.lru_cache(maxsize=8)
-def _linter(settings: Settings) -> tuple[Linter, tuple[Rule, ...], frozenset[str]]:
-    rules, enabled = configured_rules(settings)
-    return Linter(rules, enabled=enabled), tuple(rules), enabled
-
-
 def lint_sequence(sequence: Sequence, settings: Settings = DEFAULT_SETTINGS) -> SequenceResult:
-    linter, rules, enabled = _linter(settings)
+    linter = linter_for(settings)  # the drafts' own Linter: its patterns are compiled once per process
+    rules, enabled = linter.all_rules, linter.enabled
     rules_by_id = {rule.id: rule for rule in rules}
     sequence_rules = [rule for rule in rules if rule.scope == "sequence" and rule.id in enabled]
     drafts = [_draft(sequence, step) for step in sequence.steps]
