@@ -91,6 +91,15 @@ def test_usage_error_exits_2():
     assert run_cli("check").returncode == 2
 
 
+def test_the_command_writes_all_of_a_long_report_before_it_exits(root):
+    """The console entry point skips the interpreter's teardown: everything buffered must be out first."""
+    drafts = sorted((root / "tests" / "corpus" / "core").glob("*.txt"))
+    result = run_cli("tests/corpus/core", "--format", "json", "--no-cache", cwd=root)
+    assert len(result.stdout) > 64 * 1024  # more than one pipe buffer
+    data = json.loads(result.stdout)
+    assert len(data["files"]) == len(drafts) and result.returncode == 1
+
+
 def test_rules_and_explain():
     listing = run_cli("rules").stdout.decode()
     for rule_id in ("spieler", "me-me-me", "no-next-step", "no-value", "no-permission"):

