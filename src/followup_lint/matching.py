@@ -11,11 +11,15 @@ import functools
 import itertools
 from dataclasses import dataclass
 
+import numpy
 import regex
-
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, ORTH, TAG
+from spacy.errors import MatchPatternError
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
 
+from .lexical_flags import correct_placeholders, reserve_flags, with_flags
 from .parse import SENTENCE_STARTS, doc_text, get_pipeline, lemma_table, make_pattern_doc
 from .token_facts import PLACEHOLDER_TAG, TEMPLATE_TAG
 from .ruleset import SET_REFERENCE_RE, PatternSet, Rule, RuleFileError
@@ -69,25 +73,34 @@ def sentence_spans(doc: Doc):
 
 
 def sentence_table(doc: Doc) -> list[Sentence]:
-    table = []
+    if not len(doc):
+        return []
+    space, punct, tags, orths, offsets = doc.to_array([IS_SPACE, IS_PUNCT, TAG, ORTH, IDX]).T.tolist()
+    strings = doc.vocab.strings
+    texts = [strings[orth] for orth in orths]
+    template, placeholder = strings.add(TEMPLATE_TAG), strings.add(PLACEHOLDER_TAG)
+    words = [tag == placeholder or (tag != template and not (is_punct or is_space) and any(c.isalnum() for c in text))
+             for tag, is_punct, is_space, text in zip(tags, punct, space, texts)]
+    table: list[Sentence] = []
     for first, last in sentence_spans(doc):
-        span = doc[first:last]
-        tokens = [t for t in span if not t.is_space]
+        tokens = [i for i in range(first, last) if not space[i]]
         if not tokens:
             continue
-        words = sum(1 for t in tokens if is_word(t))
-        question = any("?" in t.text for t in tokens[-3:] if t.is_punct)
-        greeting = not any(s.words for s in table) and _is_greeting(tokens, words)
-        table.append(Sentence(len(table), span.start, span.end, tokens[0].idx, tokens[-1].idx + len(tokens[-1]),
-                              words, question, greeting))
+        count = sum(words[i] for i in tokens)
+        question = any("?" in texts[i] for i in tokens[-3:] if punct[i])
+        greeting = not any(s.words for s in table) and _is_greeting(
+            count, texts[tokens[0]], texts[tokens[-1]], tags[tokens[0]] == placeholder)
+        end = tokens[-1]
+        table.append(Sentence(len(table), first, last, offsets[tokens[0]], offsets[end] + len(texts[end]),
+                              count, question, greeting))
     return table
 
 
-def _is_greeting(tokens, words: int) -> bool:
+def _is_greeting(words: int, first: str, last: str, starts_with_placeholder: bool) -> bool:
     """"Hi Sam," / "Dear Ms. Novak," / "{{first_name}}," on the first line."""
-    if words > 5 or tokens[-1].text not in (",", ":", "!", "-", "—"):
-        return words == 1 and tokens[0].tag_ == PLACEHOLDER_TAG
-    return tokens[0].lower_ in GREETING_WORDS or tokens[0].tag_ == PLACEHOLDER_TAG
+    if words > 5 or last not in (",", ":", "!", "-", "—"):
+        return words == 1 and starts_with_placeholder
+    return first.lower() in GREETING_WORDS or starts_with_placeholder
 
 
 class FoundSets:
@@ -174,41 +187,60 @@ def _without_overlaps(matches: list[Match]) -> list[Match]:
 class PatternIndex:
     """All pattern sets of all rules, compiled once; call it on a Doc to get its ``FoundSets``."""
 
-    def __init__(self, rules: list[Rule]) -> None:
+    def __init__(self, rules: list[Rule], *, lexical_flags: bool = True) -> None:
         nlp = get_pipeline()
         self.specs: dict[str, PatternSet] = {}
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         # Token patterns that are plain word sequences run in PhraseMatchers on LOWER / ORTH instead: the
         # Matcher's cost grows with its number of patterns, a PhraseMatcher's barely does.
         self.word_matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in ("LOWER", "ORTH")}
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher = Matcher(nlp.vocab, validate=False)  # patterns are validated before their flags
         self.regexes: list[tuple[str, str, regex.Pattern[str]]] = []
+        self._placeholder_tag = nlp.vocab.strings.add(PLACEHOLDER_TAG)
+        self._template_tag = nlp.vocab.strings.add(TEMPLATE_TAG)
+        token_patterns: dict[str, tuple[Rule, PatternSet, list]] = {}
         for rule in rules:
             for name, spec in rule.patterns.items():
-                self._add(rule, f"{rule.id}:{name}", spec)
+                key = f"{rule.id}:{name}"
+                self._add(rule, key, spec)
+                matcher_patterns = self._matcher_patterns(rule, key, spec)
+                if matcher_patterns:
+                    token_patterns[key] = (rule, spec, matcher_patterns)
+        if lexical_flags:
+            reserve_flags([pattern for *_, patterns in token_patterns.values() for pattern in patterns], nlp.vocab)
+        for key, (rule, spec, patterns) in token_patterns.items():
+            try:
+                self.matcher.add(key, [with_flags(pattern, nlp.vocab) if lexical_flags else pattern
+                                       for pattern in patterns])
+            except (ValueError, KeyError, TypeError) as error:
+                raise RuleFileError(f"{rule.file}: patterns.{spec.name}.tokens: {_matcher_problem(error)}") from None
 
     def _add(self, rule: Rule, key: str, spec: PatternSet) -> None:
         self.specs[key] = spec
         if spec.phrases:
             self.phrase_matcher.add(key, [make_pattern_doc(phrase) for phrase in spec.phrases])
-        rest = []
         for pattern in spec.tokens:
             plain = _word_sequence(pattern)
-            if plain is None:
-                rest.append([_as_lemmatized(token) for token in pattern])
-            else:  # only plain strings on LOWER/ORTH: always a valid Matcher pattern, nothing to validate
+            if plain is not None:  # only plain strings on LOWER/ORTH: always a valid pattern, nothing to validate
                 attr, words = plain
                 vocab = self.matcher.vocab
                 self.word_matchers[attr].add(key, [Doc(vocab, words=list(sequence), spaces=[False] * len(sequence))
                                                    for sequence in itertools.product(*words)])
-        if rest:
-            try:
-                self.matcher.add(key, rest)
-            except (ValueError, KeyError, TypeError) as error:
-                raise RuleFileError(f"{rule.file}: patterns.{spec.name}.tokens: {_matcher_problem(error)}") from None
         for index, expression in enumerate(spec.regex):
             where = f"{rule.file}: patterns.{spec.name}.regex[{index}]"
             self.regexes.append((key, where, regex.compile(expression, regex.IGNORECASE)))
+
+    @staticmethod
+    def _matcher_patterns(rule: Rule, key: str, spec: PatternSet) -> list[list[dict]]:
+        """The set's token patterns for the Matcher (those that are not plain word sequences), validated
+        as spaCy's Matcher validates them."""
+        patterns = [[_as_lemmatized(token) for token in pattern] for pattern in spec.tokens
+                    if _word_sequence(pattern) is None]
+        problems = {index: validate_token_pattern(pattern) for index, pattern in enumerate(patterns)}
+        if any(problems.values()):
+            error = MatchPatternError(key, problems)
+            raise RuleFileError(f"{rule.file}: patterns.{spec.name}.tokens: {_matcher_problem(error)}")
+        return patterns
 
     def find(self, doc: Doc) -> FoundSets:
         sentences = sentence_table(doc)
@@ -218,8 +250,11 @@ class PatternIndex:
                 token_sentence[position] = sentence.index
         base: dict[str, list[Match]] = {}
         strings = doc.vocab.strings
+        if len(doc):
+            tags = doc.to_array(TAG)
+            correct_placeholders(doc, numpy.flatnonzero((tags == self._placeholder_tag) | (tags == self._template_tag)))
         found = [*self.phrase_matcher(doc), *self.word_matchers["LOWER"](doc), *self.word_matchers["ORTH"](doc),
-                 *self.matcher(doc)] if len(doc) else []
+                 *(self.matcher(doc) if len(self.matcher) else ())] if len(doc) else []
         for match_id, start, end in found:
             base.setdefault(strings[match_id], []).append(_match(doc, start, end, token_sentence))
         text = doc_text(doc)

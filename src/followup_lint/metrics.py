@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH, TAG
 from spacy.tokens import Doc
 
 from .matching import Sentence
+from .parse import doc_text
 from .token_facts import FIRST_PERSON_TAG, PLACEHOLDER_TAG, SECOND_PERSON_TAG, TEMPLATE_TAG
 
 NEUTRAL_NAME = "Alex"  # stands in for a placeholder when measuring readability
@@ -16,12 +18,14 @@ NEUTRAL_NAME = "Alex"  # stands in for a placeholder when measuring readability
 def measure(doc: Doc, sentences: list[Sentence]) -> dict[str, Any]:
     content = [s for s in sentences if s.is_content]
     words = sum(s.words for s in content)
-    tags = Counter(token.tag_ for token in doc)
+    strings = doc.vocab.strings
+    tag_ids, punct, orths = doc.to_array([TAG, IS_PUNCT, ORTH]).T.tolist() if len(doc) else ([], [], [])
+    tags = Counter(strings[tag] for tag in tag_ids)
     return {
         "words": words,
         "sentences": len(content),
         "questions": sum(1 for s in content if s.is_question),
-        "exclamations": sum(token.text.count("!") for token in doc if token.is_punct),
+        "exclamations": sum(strings[orth].count("!") for orth, is_punct in zip(orths, punct) if is_punct),
         "first_person": tags[FIRST_PERSON_TAG],
         "second_person": tags[SECOND_PERSON_TAG],
         "placeholders": tags[PLACEHOLDER_TAG],
@@ -31,15 +35,17 @@ def measure(doc: Doc, sentences: list[Sentence]) -> dict[str, Any]:
 
 def readable_text(doc: Doc) -> str:
     """The text with placeholders replaced by a neutral name and template tags removed."""
-    parts = []
-    for token in doc:
-        if token.tag_ == PLACEHOLDER_TAG:
-            parts.append(NEUTRAL_NAME + token.whitespace_)
-        elif token.tag_ == TEMPLATE_TAG:
-            parts.append(token.whitespace_)
-        else:
-            parts.append(token.text_with_ws)
-    return "".join(parts)
+    text = doc_text(doc)
+    if not len(doc):
+        return text
+    strings = doc.vocab.strings
+    placeholder, template = strings.add(PLACEHOLDER_TAG), strings.add(TEMPLATE_TAG)
+    parts, kept_from = [], 0
+    for tag, offset, length in doc.to_array([TAG, IDX, LENGTH]).tolist():
+        if tag == placeholder or tag == template:
+            parts += [text[kept_from:offset], NEUTRAL_NAME if tag == placeholder else ""]
+            kept_from = offset + length
+    return "".join([*parts, text[kept_from:]])
 
 
 def reading_grade(doc: Doc) -> float:

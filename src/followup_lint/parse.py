@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy
 import spacy
-from spacy.attrs import LEMMA, LOWER, ORTH, TAG
+from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_QUOTE, IS_SPACE, LEMMA, LIKE_NUM, LOWER, ORTH, SENT_START, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -101,45 +101,66 @@ def _hashes(strings, words) -> numpy.ndarray:
     return _hashes_cached(tuple(words))
 
 
+class _Columns:
+    """What the sentence splitter reads of each token, as plain lists (one ``to_array`` call instead of a
+    Token object per access)."""
+
+    def __init__(self, doc: Doc) -> None:
+        columns = doc.to_array([ORTH, IDX, TAG, IS_SPACE, IS_PUNCT, IS_QUOTE, LIKE_NUM, IS_ALPHA, IS_LOWER]).T.tolist()
+        orths, self.idx, self.tag, self.space, self.punct, self.quote, self.like_num, alpha, lower = columns
+        strings = doc.vocab.strings
+        self.text = [strings[orth] for orth in orths]
+        self.lower_word = [a and b for a, b in zip(alpha, lower)]
+        self.template = strings.add(TEMPLATE_TAG)
+        self.doc_text = doc_text(doc)
+
+
 @Language.component("followup_sentences")
 def set_sentence_starts(doc: Doc) -> Doc:
     """Sentences end at . ! ?, at a paragraph break, and at a line break after punctuation or before a
     capital or a bullet; a bulleted list introduced by a colon stays in the sentence that introduces it."""
+    if not len(doc):
+        doc.user_data[SENTENCE_STARTS] = []
+        return doc
+    tokens = _Columns(doc)
+    text = tokens.text
     seen_end = False
     in_list = False
-    last_content: Token | None = None
+    last_content: int | None = None
     starts: list[int] = []
-    for index, token in enumerate(doc):
-        if token.is_space:
-            token.is_sent_start = index == 0
+    marks = [-1] * len(doc)
+    for index in range(len(doc)):
+        if tokens.space[index]:
+            marks[index] = 1 if index == 0 else -1
             continue
         start = index == 0
-        previous = doc[index - 1] if index else None
-        if previous is not None and previous.is_space and "\n" in previous.text:
-            paragraph = previous.text.count("\n") >= 2
-            bullet = token.text in BULLETS or (token.like_num and index + 1 < len(doc) and doc[index + 1].text in ".)")
-            after_colon = last_content is not None and last_content.text == ":"
+        if index and tokens.space[index - 1] and "\n" in text[index - 1]:
+            paragraph = text[index - 1].count("\n") >= 2
+            bullet = text[index] in BULLETS or (tokens.like_num[index] and index + 1 < len(doc)
+                                                and text[index + 1] in ".)")
+            after_colon = last_content is not None and text[last_content] == ":"
             in_list = bullet and (after_colon or (in_list and not paragraph))
             start = not in_list and (
                 paragraph
-                or (last_content is not None and last_content.text in LINE_END_BREAKS)
+                or (last_content is not None and text[last_content] in LINE_END_BREAKS)
                 or bullet
-                or (token.text[:1].isupper() and not _wrapped_line(doc, last_content, previous))
-                or token.tag_ == TEMPLATE_TAG
+                or (text[index][:1].isupper() and not _wrapped_line(tokens, last_content, index - 1))
+                or tokens.tag[index] == tokens.template
             )
-        elif seen_end and not token.is_punct:
+        elif seen_end and not tokens.punct[index]:
             start = True
-        token.is_sent_start = start
+        marks[index] = 1 if start else -1
         if start:
             starts.append(index)
             seen_end = False
-        if _is_list_number(doc, index):
+        if _is_list_number(tokens, index):
             pass
-        elif token.text in SENTENCE_END or (token.is_punct and token.text[:1] in ".!?" and len(token.text) > 1):
+        elif text[index] in SENTENCE_END or (tokens.punct[index] and text[index][:1] in ".!?" and len(text[index]) > 1):
             seen_end = True
-        elif not token.is_punct and not token.is_quote:
+        elif not tokens.punct[index] and not tokens.quote[index]:
             seen_end = False
-        last_content = token
+        last_content = index
+    doc.from_array([SENT_START], numpy.array(marks, dtype="int64").astype("uint64").reshape(-1, 1))
     doc.user_data[SENTENCE_STARTS] = starts  # read by matching.sentence_table: faster than doc.sents
     return doc
 
@@ -147,21 +168,21 @@ def set_sentence_starts(doc: Doc) -> Doc:
 WRAPPED_LINE = 50  # a line this long that ends inside a sentence was wrapped, not ended
 
 
-def _wrapped_line(doc: Doc, last_content: Token | None, line_break: Token) -> bool:
+def _wrapped_line(tokens: _Columns, last_content: int | None, line_break: int) -> bool:
     """A hard-wrapped line ("... I will try you again on" / "Tuesday at 10"): long, and ending on a
     lowercase word, so a capital on the next line continues the sentence."""
-    if last_content is None or not (last_content.is_alpha and last_content.is_lower):
+    if last_content is None or not tokens.lower_word[last_content]:
         return False
-    text = doc_text(doc)
-    line_start = text.rfind("\n", 0, last_content.idx) + 1
-    return line_break.idx - line_start >= WRAPPED_LINE
+    line_start = tokens.doc_text.rfind("\n", 0, tokens.idx[last_content]) + 1
+    return tokens.idx[line_break] - line_start >= WRAPPED_LINE
 
 
-def _is_list_number(doc: Doc, index: int) -> bool:
+def _is_list_number(tokens: _Columns, index: int) -> bool:
     """The "." of "1." at the start of a line."""
-    if doc[index].text not in ".)" or index == 0 or not doc[index - 1].like_num:
+    text = tokens.text
+    if text[index] not in ".)" or index == 0 or not tokens.like_num[index - 1]:
         return False
-    return index == 1 or (doc[index - 2].is_space and "\n" in doc[index - 2].text)
+    return index == 1 or (tokens.space[index - 2] and "\n" in text[index - 2])
 
 
 def doc_text(doc: Doc) -> str:
