@@ -9,6 +9,7 @@ count them (``\\r\\n``, ``\\r`` and ``\\n`` each end a line; columns count chara
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 
@@ -132,22 +133,15 @@ class TextMap:
         return result
 
 
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # \r\n is one break
+
+
 class LineIndex:
     """1-based line/column for character offsets in a text."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.line_starts = [0]
-        index, size = 0, len(text)
-        while index < size:
-            char = text[index]
-            if char == "\r":
-                if index + 1 < size and text[index + 1] == "\n":
-                    index += 1
-                self.line_starts.append(index + 1)
-            elif char == "\n":
-                self.line_starts.append(index + 1)
-            index += 1
+        self.line_starts = [0, *(match.end() for match in LINE_BREAK.finditer(text))]
 
     def position(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, len(self.text)))
