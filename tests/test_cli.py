@@ -100,6 +100,22 @@ def test_the_command_writes_all_of_a_long_report_before_it_exits(root):
     assert len(data["files"]) == len(drafts) and result.returncode == 1
 
 
+def test_text_output_marks_exactly_the_findings_that_fix_can_change(root):
+    """A finding says "(fixable)" when --fix has edits for it: in a thread, whose bodies may be encoded in
+    the file, the same filler finding has none."""
+    marked = 0
+    for path in (NUDGE, "tests/threads/demo-thread.mbox"):
+        lines = run_cli(path, "--no-cache", cwd=root).stdout.decode().splitlines()
+        [report] = json.loads(run_cli(path, "--no-cache", "--format", "json", cwd=root).stdout)["files"]
+        assert report["findings"]
+        for finding in report["findings"]:
+            prefix = f"{path}:{finding['line']}:{finding['column']}: {finding['severity']} {finding['rule']} "
+            [line] = [line for line in lines if line.startswith(prefix) and finding["message"] in line]
+            assert line.endswith(" (fixable)") == finding["fixable"], line
+            marked += finding["fixable"]
+    assert marked
+
+
 def test_rules_and_explain():
     listing = run_cli("rules").stdout.decode()
     for rule_id in ("spieler", "me-me-me", "no-next-step", "no-value", "no-permission"):

@@ -315,3 +315,36 @@ def test_positions_count_lsp_line_ends_and_utf16_code_units():
             assert positions.offset(positions.position(offset)) == offset
     assert positions.offset(types.Position(line=1, character=99)) == text.index("\r", 3), "clamped to the line end"
     assert positions.offset(types.Position(line=9, character=0)) == len(text)
+
+
+def test_the_server_forgets_the_new_words_of_each_draft_and_lints_the_same():
+    """spaCy keeps every word it meets; the server lints in a memory zone, so a long editing session
+    does not grow its vocabulary, and what it reports is what a plain lint reports."""
+    from followup_lint.language_server import lint_document
+    from followup_lint.parse import get_pipeline
+
+    vocab = get_pipeline().vocab
+    drafts = sorted((ROOT / "tests" / "corpus" / "core").glob("*.txt"))[:40]
+    lint_document(None, "Hi Sam, warming up.", 0, None)
+    known = len(vocab.strings)
+    linted = []
+    for number, path in enumerate(drafts):
+        new_word = f"zqv{number}blorf"
+        text = path.read_text(encoding="utf-8") + f"\nP.S. {new_word} {{{{custom_{number}}}}} Brandnew{number}ly\n"
+        linted.append(lint_document(str(path), text, number, None))
+        assert linted[-1].error is None
+        assert len(vocab.strings) == known and new_word not in vocab.strings and new_word not in vocab, path.name
+    for document in linted:  # the words these drafts share were learned and forgotten many times over
+        expected = lint_text(document.text, path=document.path)
+        assert [f.to_dict() for f in document.report.findings] == [f.to_dict() for f in expected.findings]
+        assert document.report.metrics == expected.metrics
+
+
+def test_lemmas_learned_in_a_memory_zone_are_looked_up_again_in_the_next():
+    from followup_lint.parse import get_pipeline
+
+    nlp = get_pipeline()
+    for _ in range(2):
+        with nlp.memory_zone():
+            assert [token.lemma_ for token in nlp("Pelicans meandered")] == ["Pelicans", "meander"]
+            assert [token.lemma_ for token in nlp("the pelicans")] == ["the", "pelican"]

@@ -229,13 +229,19 @@ def test_github_clean_file_prints_nothing(workdir):
 # ---- JUnit XML ----------------------------------------------------------------------------------------
 
 
-def test_junit_has_a_failing_case_per_finding_and_a_passing_case_per_clean_file(workdir, json_report):
-    result = run_format(workdir, "junit")
-    assert result.returncode == 1
+@pytest.mark.parametrize("fail_on", ["info", "warning", "never"])
+def test_junit_fails_the_cases_that_fail_the_run_and_passes_the_rest(workdir, json_report, fail_on):
+    """One case per finding; it fails when its severity reaches --fail-on, as the exit code does, and
+    otherwise passes with the finding in its output. A clean file is one passing case."""
+    result = run_cli(*DRAFTS, "suppressed.txt", "--format", "junit", "--fail-on", fail_on, cwd=workdir)
+    rank = {"info": 0, "warning": 1, "error": 2, "never": 3}
+    failing = [f for _, f in all_findings(json_report) if rank[f["severity"]] >= rank[fail_on]]
+    assert result.returncode == (1 if failing else 0)
     root = ET.fromstring(result.stdout)
-    expected = all_findings(json_report)
     assert root.tag == "testsuites"
-    assert int(root.get("failures")) == len(expected)
+    assert int(root.get("failures")) == len(failing)
+    if fail_on == "warning":
+        assert 0 < len(failing) < len(all_findings(json_report))  # both kinds of case are exercised
     suites = {suite.get("name"): suite for suite in root.iter("testsuite")}
     assert set(suites) == {file["path"] for file in json_report["files"]}
     for file in json_report["files"]:
@@ -244,14 +250,21 @@ def test_junit_has_a_failing_case_per_finding_and_a_passing_case_per_clean_file(
         if not file["findings"]:
             assert len(cases) == 1 and cases[0].find("failure") is None
             continue
-        assert int(suite.get("failures")) == int(suite.get("tests")) == len(cases) == len(file["findings"])
+        assert int(suite.get("tests")) == len(cases) == len(file["findings"])
+        assert int(suite.get("failures")) == sum(1 for f in file["findings"] if rank[f["severity"]] >= rank[fail_on])
         for case, finding in zip(cases, file["findings"], strict=True):
-            failure = case.find("failure")
             assert case.get("name") == finding["rule"]
             assert case.get("classname") == file["path"]
-            assert failure.get("type") == finding["severity"]
-            assert failure.get("message") == finding["message"]
-            assert failure.text.startswith(f"{file['path']}:{finding['line']}:{finding['column']}: ")
+            failure, output = case.find("failure"), case.find("system-out")
+            if rank[finding["severity"]] >= rank[fail_on]:
+                assert output is None
+                assert failure.get("type") == finding["severity"]
+                assert failure.get("message") == finding["message"]
+                text = failure.text
+            else:
+                assert failure is None
+                text = output.text
+            assert text.startswith(f"{file['path']}:{finding['line']}:{finding['column']}: {finding['severity']} ")
 
 
 def test_junit_stays_well_formed_with_control_characters_in_a_path(tmp_path):

@@ -80,12 +80,24 @@ def clear_caches() -> None:
 
 def lint_sources(sources: Sequence[Source], *, metadata: dict[str, Any] | None = None,
                  settings: Settings | None = None, select: Iterable[str] | None = None,
-                 ignore: Iterable[str] | None = None, rules_dirs: Sequence[str] = ()) -> list[FileReport]:
-    """Lint decoded sources with one set of settings; `select`/`ignore`/`rules_dirs` override them."""
+                 ignore: Iterable[str] | None = None, rules_dirs: Sequence[str] = (),
+                 forget_words: bool = False) -> list[FileReport]:
+    """Lint decoded sources with one set of settings; `select`/`ignore`/`rules_dirs` override them.
+
+    spaCy keeps every new word it sees; a long-running process (the language server) passes
+    `forget_words` to lint inside a spaCy memory zone, which frees them afterwards."""
     settings = (settings or DEFAULT_SETTINGS).with_cli(select=tuple(select or ()), ignore=tuple(ignore or ()),
                                                        rules_dirs=tuple(rules_dirs))
     per_source = [extract_drafts(source, metadata) for source in sources]
-    reports = iter(linter_for(settings).lint([draft for drafts in per_source for draft in drafts]))
+    drafts = [draft for drafts in per_source for draft in drafts]
+    linter = linter_for(settings)  # built outside the zone: the words of its patterns must stay
+    if forget_words:
+        from .parse import get_pipeline
+
+        with get_pipeline().memory_zone():
+            reports = iter(linter.lint(drafts))
+    else:
+        reports = iter(linter.lint(drafts))
     return [_merged([next(reports) for _ in drafts], drafts) for drafts in per_source]
 
 

@@ -202,7 +202,7 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
     rules, enabled = configured_rules(shown_settings)
     options = ReportOptions(color=use_color(no_color), quiet=quiet, version=__version__,
                             rules=[r for r in rules if r.id in enabled], statistics=statistics,
-                            show_suppressed=show_suppressed)
+                            show_suppressed=show_suppressed, fail_on=shown_settings.fail_on)
     fixed_stdin = apply_fix and bool(stdin_ids)  # stdout carries the fixed text; the report goes to stderr
     click.echo(get_reporter(output_format)(reports, options), nl=False, color=options.color, err=fixed_stdin)
     if errors:

@@ -126,7 +126,7 @@ def lint_document(path: str | None, text: str, version: int | None, folder: str 
         linted.settings = settings_for_path(path or folder)
         rules, _ = configured_rules(linted.settings)
         linted.rules = {rule.id: rule for rule in rules}
-        [linted.report] = lint_sources([Source(path, text)], settings=linted.settings)
+        [linted.report] = lint_sources([Source(path, text)], settings=linted.settings, forget_words=True)
     except (ConfigError, RuleFileError, InputError) as error:
         linted.error = str(error)
     return linted

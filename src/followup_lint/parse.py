@@ -7,6 +7,7 @@ from spacy-lookups-data. Built once per process and reused.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Iterable, Iterator
@@ -207,6 +208,18 @@ class LookupLemmas:
 
     def __init__(self) -> None:
         self.lemma_by_orth: dict[int, int] = {}  # ORTH hash -> lemma hash, in this pipeline's StringStore
+        self._learned_in_zone: list[int] | None = None
+
+    @contextlib.contextmanager
+    def memory_zone(self, mem=None):
+        """Inside ``nlp.memory_zone()`` new words and lemmas are transient: forget them with the zone."""
+        self._learned_in_zone = []
+        try:
+            yield
+        finally:
+            for orth in self._learned_in_zone:
+                self.lemma_by_orth.pop(orth, None)
+            self._learned_in_zone = None
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -225,6 +238,8 @@ class LookupLemmas:
                 table = table or lemma_table()
                 text = strings[orth]
                 lemma = known[orth] = strings.add(table.get(text, text))
+                if self._learned_in_zone is not None:
+                    self._learned_in_zone.append(orth)
             lemmas[index] = lemma
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc

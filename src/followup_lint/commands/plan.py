@@ -49,7 +49,7 @@ def plan(path, output_format, output, me, select, ignore, fail_on, config_file, 
         settings = effective_settings(path, config_file=config_file, isolated=isolated, select=split_names(select),
                                       ignore=split_names(ignore), rules_dirs=rules_dirs)
         result = lint_sequence(sequence, settings)
-        text = render(result, output_format, settings)
+        text = render(result, output_format, settings, fail_on or settings.fail_on)
     except (SequenceError, ConfigError, RuleFileError, InputError) as error:
         fail(str(error))
     if output:
@@ -60,7 +60,7 @@ def plan(path, output_format, output, me, select, ignore, fail_on, config_file, 
     sys.exit(1 if failing(result, threshold) else 0)
 
 
-def render(result, output_format: str, settings) -> str:
+def render(result, output_format: str, settings, fail_on: str) -> str:
     from .. import __version__
     from ..api import configured_rules
     from ..reporters import ReportOptions, get_reporter
@@ -71,7 +71,7 @@ def render(result, output_format: str, settings) -> str:
     if output_format == "html":
         return render_html(result)
     rules, enabled = configured_rules(settings)
-    options = ReportOptions(version=__version__, rules=[rule for rule in rules if rule.id in enabled])
+    options = ReportOptions(version=__version__, rules=[rule for rule in rules if rule.id in enabled], fail_on=fail_on)
     return get_reporter(output_format)(result.reports, options)
 
 

@@ -20,6 +20,7 @@ class ReportOptions:
     rules: Sequence = field(default_factory=list)  # Rule values, for formats that describe rules
     statistics: bool = False  # counts per rule instead of findings (text format)
     show_suppressed: bool = False
+    fail_on: str = "info"  # the least severe finding that fails the run (formats that pass or fail, JUnit)
 
 
 def relative_path(path: str) -> str:

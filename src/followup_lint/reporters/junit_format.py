@@ -1,8 +1,9 @@
 """JUnit XML, for CI services that show test reports (GitLab, Jenkins, Azure Pipelines, CircleCI).
 
-One `<testsuite>` per file; one failing `<testcase>` per finding (name: the rule id, classname: the path,
-`<failure type=severity>` with the position and message); a file without findings is one passing test
-case, and a file that could not be read is an `<error>`.
+One `<testsuite>` per file; one `<testcase>` per finding (name: the rule id, classname: the path). A
+finding at or above `--fail-on` fails its case (`<failure type=severity>` with the position and message);
+one below it passes, with the same line in `<system-out>`, as the exit code passes it. A file without
+findings is one passing test case, and a file that could not be read is an `<error>`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from ..findings import FileReport, Finding
+from ..findings import SEVERITY_RANK, FileReport, Finding
 from . import ReportOptions, relative_path
 
 # Characters XML 1.0 cannot hold at all, not even escaped.
@@ -22,7 +23,7 @@ def render(reports: Sequence[FileReport], options: ReportOptions) -> str:
     root = ET.Element("testsuites", name="followup-lint")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for report in reports:
-        suite = testsuite(report)
+        suite = testsuite(report, options.fail_on)
         root.append(suite)
         for key in totals:
             totals[key] += int(suite.get(key, "0"))
@@ -32,7 +33,7 @@ def render(reports: Sequence[FileReport], options: ReportOptions) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def testsuite(report: FileReport) -> ET.Element:
+def testsuite(report: FileReport, fail_on: str = "info") -> ET.Element:
     path = relative_path(report.path)
     suite = ET.Element("testsuite", name=_xml(path), package="followup-lint")
     if report.error:
@@ -40,18 +41,24 @@ def testsuite(report: FileReport) -> ET.Element:
         ET.SubElement(case, "error", message=_xml(report.error), type="InputError").text = _xml(report.error)
         suite.attrib.update(tests="1", failures="0", errors="1")
         return suite
-    for finding in report.findings:
-        suite.append(testcase(path, finding))
+    threshold = SEVERITY_RANK.get(fail_on, len(SEVERITY_RANK))  # "never": nothing fails
+    failing = [SEVERITY_RANK[finding.severity] >= threshold for finding in report.findings]
+    for finding, fails in zip(report.findings, failing):
+        suite.append(testcase(path, finding, fails))
     if not report.findings:
         ET.SubElement(suite, "testcase", name="followup-lint", classname=_xml(path))
-    suite.attrib.update(tests=str(max(1, len(report.findings))), failures=str(len(report.findings)), errors="0")
+    suite.attrib.update(tests=str(max(1, len(report.findings))), failures=str(sum(failing)), errors="0")
     return suite
 
 
-def testcase(path: str, finding: Finding) -> ET.Element:
+def testcase(path: str, finding: Finding, fails: bool = True) -> ET.Element:
     case = ET.Element("testcase", name=finding.rule, classname=_xml(path), file=_xml(path), line=str(finding.line))
-    failure = ET.SubElement(case, "failure", message=_xml(finding.message), type=finding.severity)
-    failure.text = _xml(f"{path}:{finding.line}:{finding.column}: {finding.severity} {finding.rule} {finding.message}")
+    line = _xml(f"{path}:{finding.line}:{finding.column}: {finding.severity} {finding.rule} {finding.message}")
+    if fails:
+        failure = ET.SubElement(case, "failure", message=_xml(finding.message), type=finding.severity)
+        failure.text = line
+    else:
+        ET.SubElement(case, "system-out").text = line
     return case
 
 

@@ -28,7 +28,9 @@ def render(reports: Sequence[FileReport], options: ReportOptions) -> str:
         for finding, note in shown:
             severity = _style(finding.severity, options, fg=_COLORS[finding.severity], bold=True)
             location = _style(f"{report.path}:{finding.line}:{finding.column}:", options, bold=True)
-            out.append(f"{location} {severity} {_style(finding.rule, options, fg='magenta')} {finding.message}{note}")
+            fixable = " (fixable)" if finding.edits else ""  # --fix can apply its edits
+            out.append(f"{location} {severity} {_style(finding.rule, options, fg='magenta')} {finding.message}"
+                       f"{fixable}{note}")
             if lines is not None:
                 out.extend(_excerpt(lines, finding))
         if not report.findings and not report.source_text.strip() and not report.notes:
