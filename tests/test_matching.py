@@ -1,6 +1,7 @@
-"""Word-list conditions checked as lexeme flags find exactly what spaCy's Matcher finds with its own
-predicates: every pattern set, on the corpus, the rules' examples and drafts built to catch the cases
-where a flag could go wrong (placeholders named like listed words, capitals, template tags)."""
+"""The matching fast paths (plain word sequences in PhraseMatchers, word-list conditions as lexeme flags)
+find exactly what spaCy's Matcher finds with the patterns as written: every pattern set, on the corpus,
+the rules' examples and drafts built to catch the cases where a fast path could go wrong (placeholders
+named like listed words, capitals, template tags)."""
 
 from __future__ import annotations
 
@@ -48,17 +49,19 @@ def every_set(index: PatternIndex, doc) -> dict[str, list]:
 @pytest.fixture(scope="module")
 def indexes():
     rules = load_rules()
-    return PatternIndex(rules), PatternIndex(rules, lexical_flags=False)
+    return PatternIndex(rules), PatternIndex(rules, fast=False)
 
 
-def test_flags_are_in_use(indexes):
-    flagged, _ = indexes
+def test_the_fast_paths_are_in_use(indexes):
+    fast, reference = indexes
     flags = lexical_flags.flags_in(get_pipeline().vocab).values()
     assert {flag.attr for flag in flags} >= {"LOWER", "LEMMA"}
-    assert len(flagged.matcher) == len(indexes[1].matcher)
+    assert len(fast.matcher) < len(reference.matcher)
+    assert len(fast.word_matchers["LOWER"]) and len(fast.word_matchers["LEMMA"])
+    assert not any(len(matcher) for matcher in reference.word_matchers.values())
 
 
-def test_flagged_patterns_find_what_predicates_find(indexes):
+def test_the_fast_paths_find_what_the_matcher_finds(indexes):
     flagged, reference = indexes
     texts = drafts()
     assert len(texts) > 1700
@@ -104,7 +107,7 @@ def test_only_word_conditions_become_flags():
     rules = [probe_rule(pattern)]
     doc = parse("Hi Sam see Tuesdy? Sami saw Tue Tuesday.")
     found = [(m.start, m.end) for m in PatternIndex(rules).find(doc).get("probe-rule:odd")]
-    assert found == [(m.start, m.end) for m in PatternIndex(rules, lexical_flags=False).find(doc).get("probe-rule:odd")]
+    assert found == [(m.start, m.end) for m in PatternIndex(rules, fast=False).find(doc).get("probe-rule:odd")]
     assert found == [(3, 17)]  # "Sami" is in the LOWER list, not in the NORM one
 
 

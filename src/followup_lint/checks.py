@@ -91,9 +91,9 @@ def hype(rule, context: RuleContext) -> Iterator[Hit]:
     """Buzzwords and superlatives, and more than `max_exclamations` exclamation marks."""
     for match in context.matches("buzzword")[: int(rule.params["max_findings"])]:
         yield Hit(match.start, match.end, {"match": context.text(match.start, match.end)})
-    marks = [token for token in context.doc if token.is_punct and "!" in token.text]
-    count = sum(token.text.count("!") for token in marks)
+    count = context.metrics["exclamations"]  # "!" in punctuation tokens
     if count > rule.params["max_exclamations"]:
+        marks = [token for token in context.doc if token.is_punct and "!" in token.text]
         extra = marks[1] if len(marks) > 1 else marks[0]
         yield Hit(extra.idx, extra.idx + len(extra.text), {"match": f"{count} exclamation marks"})
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy
 import regex
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, ORTH, TAG
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, TAG
 from spacy.errors import MatchPatternError
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.schemas import validate_token_pattern
@@ -187,13 +187,16 @@ def _without_overlaps(matches: list[Match]) -> list[Match]:
 class PatternIndex:
     """All pattern sets of all rules, compiled once; call it on a Doc to get its ``FoundSets``."""
 
-    def __init__(self, rules: list[Rule], *, lexical_flags: bool = True) -> None:
+    def __init__(self, rules: list[Rule], *, fast: bool = True) -> None:
+        """``fast=False`` gives every token pattern to spaCy's Matcher as written: the reference that the
+        fast paths (word sequences in PhraseMatchers, word lists as lexeme flags) are tested against."""
         nlp = get_pipeline()
+        self.fast = fast
         self.specs: dict[str, PatternSet] = {}
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        # Token patterns that are plain word sequences run in PhraseMatchers on LOWER / ORTH instead: the
-        # Matcher's cost grows with its number of patterns, a PhraseMatcher's barely does.
-        self.word_matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in ("LOWER", "ORTH")}
+        # Token patterns that are plain word sequences run in PhraseMatchers on LOWER / ORTH / LEMMA
+        # instead: the Matcher's cost grows with its number of patterns, a PhraseMatcher's barely does.
+        self.word_matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in WORD_SEQUENCE_ATTRS}
         self.matcher = Matcher(nlp.vocab, validate=False)  # patterns are validated before their flags
         self.regexes: list[tuple[str, str, regex.Pattern[str]]] = []
         self._placeholder_tag = nlp.vocab.strings.add(PLACEHOLDER_TAG)
@@ -206,12 +209,11 @@ class PatternIndex:
                 matcher_patterns = self._matcher_patterns(rule, key, spec)
                 if matcher_patterns:
                     token_patterns[key] = (rule, spec, matcher_patterns)
-        if lexical_flags:
+        if fast:
             reserve_flags([pattern for *_, patterns in token_patterns.values() for pattern in patterns], nlp.vocab)
         for key, (rule, spec, patterns) in token_patterns.items():
             try:
-                self.matcher.add(key, [with_flags(pattern, nlp.vocab) if lexical_flags else pattern
-                                       for pattern in patterns])
+                self.matcher.add(key, [with_flags(pattern, nlp.vocab) if fast else pattern for pattern in patterns])
             except (ValueError, KeyError, TypeError) as error:
                 raise RuleFileError(f"{rule.file}: patterns.{spec.name}.tokens: {_matcher_problem(error)}") from None
 
@@ -220,22 +222,20 @@ class PatternIndex:
         if spec.phrases:
             self.phrase_matcher.add(key, [make_pattern_doc(phrase) for phrase in spec.phrases])
         for pattern in spec.tokens:
-            plain = _word_sequence(pattern)
-            if plain is not None:  # only plain strings on LOWER/ORTH: always a valid pattern, nothing to validate
+            plain = _word_sequence([_as_lemmatized(token) for token in pattern]) if self.fast else None
+            if plain is not None:  # only plain strings: always a valid pattern, nothing to validate
                 attr, words = plain
-                vocab = self.matcher.vocab
-                self.word_matchers[attr].add(key, [Doc(vocab, words=list(sequence), spaces=[False] * len(sequence))
+                self.word_matchers[attr].add(key, [_sequence_doc(self.matcher.vocab, attr, list(sequence))
                                                    for sequence in itertools.product(*words)])
         for index, expression in enumerate(spec.regex):
             where = f"{rule.file}: patterns.{spec.name}.regex[{index}]"
             self.regexes.append((key, where, regex.compile(expression, regex.IGNORECASE)))
 
-    @staticmethod
-    def _matcher_patterns(rule: Rule, key: str, spec: PatternSet) -> list[list[dict]]:
+    def _matcher_patterns(self, rule: Rule, key: str, spec: PatternSet) -> list[list[dict]]:
         """The set's token patterns for the Matcher (those that are not plain word sequences), validated
         as spaCy's Matcher validates them."""
-        patterns = [[_as_lemmatized(token) for token in pattern] for pattern in spec.tokens
-                    if _word_sequence(pattern) is None]
+        lemmatized = [[_as_lemmatized(token) for token in pattern] for pattern in spec.tokens]
+        patterns = [pattern for pattern in lemmatized if not self.fast or _word_sequence(pattern) is None]
         problems = {index: validate_token_pattern(pattern) for index, pattern in enumerate(patterns)}
         if any(problems.values()):
             error = MatchPatternError(key, problems)
@@ -250,30 +250,39 @@ class PatternIndex:
                 token_sentence[position] = sentence.index
         base: dict[str, list[Match]] = {}
         strings = doc.vocab.strings
+        offsets: list[int] = []
+        ends: list[int] = []
         if len(doc):
-            tags = doc.to_array(TAG)
+            tags, starts, lengths = doc.to_array([TAG, IDX, LENGTH]).T
             correct_placeholders(doc, numpy.flatnonzero((tags == self._placeholder_tag) | (tags == self._template_tag)))
-        found = [*self.phrase_matcher(doc), *self.word_matchers["LOWER"](doc), *self.word_matchers["ORTH"](doc),
+            offsets, ends = starts.tolist(), (starts + lengths).tolist()
+
+        def match(start: int, end: int) -> Match:
+            return Match(offsets[start], ends[end - 1], start, end, token_sentence[start])
+
+        found = [*self.phrase_matcher(doc), *(match for matcher in self.word_matchers.values() if len(matcher)
+                                              for match in matcher(doc)),
                  *(self.matcher(doc) if len(self.matcher) else ())] if len(doc) else []
         for match_id, start, end in found:
-            base.setdefault(strings[match_id], []).append(_match(doc, start, end, token_sentence))
+            base.setdefault(strings[match_id], []).append(match(start, end))
         text = doc_text(doc)
         for key, where, pattern in self.regexes:
             for found in _finditer_bounded(pattern, text, where):
                 span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
                 if span is not None and len(span):
-                    base.setdefault(key, []).append(_match(doc, span.start, span.end, token_sentence))
+                    base.setdefault(key, []).append(match(span.start, span.end))
         return FoundSets(doc, sentences, token_sentence, base, self.specs)
 
 
-_WORD_ATTRS = {"LOWER": "LOWER", "ORTH": "ORTH", "TEXT": "ORTH"}
+WORD_SEQUENCE_ATTRS = ("LOWER", "ORTH", "LEMMA")
+_WORD_ATTRS = {"LOWER": "LOWER", "ORTH": "ORTH", "TEXT": "ORTH", "LEMMA": "LEMMA"}
 MAX_WORD_SEQUENCES = 2000  # phrases one token pattern may expand to; a larger product stays in the Matcher
 
 
 def _word_sequence(pattern: list) -> tuple[str, list[list[str]]] | None:
     """(attribute, the words allowed at each position) when a token pattern only says "this word, or one of
-    these words" at every position, all on one of LOWER or ORTH (TEXT), with no operator: exactly what a
-    PhraseMatcher on that attribute finds. None for anything else."""
+    these words" at every position, all on one of LOWER, ORTH (TEXT) or LEMMA, with no operator: exactly
+    what a PhraseMatcher on that attribute finds. None for anything else."""
     attr = None
     words: list[list[str]] = []
     for token in pattern:
@@ -303,6 +312,14 @@ def _word_sequence(pattern: list) -> tuple[str, list[list[str]]] | None:
     for allowed in words:
         total *= len(allowed)
     return (attr, words) if total <= MAX_WORD_SEQUENCES else None
+
+
+def _sequence_doc(vocab, attr: str, words: list[str]) -> Doc:
+    """A phrase pattern: one token per word, the words as the attribute's values."""
+    spaces = [False] * len(words)
+    if attr == "LEMMA":
+        return Doc(vocab, words=words, spaces=spaces, lemmas=words)
+    return Doc(vocab, words=words, spaces=spaces)
 
 
 def _as_lemmatized(token: dict) -> dict:
@@ -338,8 +355,3 @@ def _matcher_problem(error: Exception) -> str:
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     details = [line.lstrip("- ") for line in lines if line.startswith("- [")]
     return details[0] if details else (lines[0] if lines else type(error).__name__)
-
-
-def _match(doc: Doc, start: int, end: int, token_sentence: list[int]) -> Match:
-    first, last = doc[start], doc[end - 1]
-    return Match(first.idx, last.idx + len(last.text), start, end, token_sentence[start])
