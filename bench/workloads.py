@@ -97,7 +97,10 @@ def cold_phases(path: str) -> dict:
         phases[name] = (now - clock) * 1000
         clock = now
 
-    import followup_lint.cli  # noqa: F401
+    import gc
+
+    import followup_lint.cli
+    gc.set_threshold(*followup_lint.cli.GC_THRESHOLDS)  # as the console entry point does
     lap("import the CLI (click, config, reporters)")
     import spacy  # noqa: F401
     lap("import spacy")

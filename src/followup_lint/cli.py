@@ -16,6 +16,7 @@ from . import __version__
 from .reporters import FORMATS, ReportOptions
 
 FAIL_ON = ("info", "warning", "error", "never")
+GC_THRESHOLDS = (50_000, 20, 100)  # the collector's, for a command that runs once (see `run`)
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -37,7 +38,7 @@ def run(args: Sequence[str] | None = None) -> None:
       report is out. Output is flushed and the process ends with its exit code directly instead.
       Everything a command writes is written (atomically) before it returns; nothing waits for exit.
     """
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         main(args=args)
         code: object = EXIT_CLEAN

@@ -23,6 +23,7 @@ _PATTERNS = (
     ("variable", r"(?<![\w\[])\[(?!\[)[A-Za-z][\w .'/&:-]{0,60}\](?![(\[:\]])"),
 )
 PLACEHOLDER_RE = re.compile("|".join(f"(?P<{kind}{n}>{p})" for n, (kind, p) in enumerate(_PATTERNS)), re.S)
+_OPENING = re.compile(r"[{\[<%$@]")  # every pattern above starts with one of these: a quick "none here"
 
 _NAME_NOISE = re.compile(r"^\$?\w+->|\?\?.*$|\|.*$|\bor\b.*$", re.S)
 _DELIMITERS = "{}[]<>%$#/!^~-=@ "
@@ -39,6 +40,8 @@ class Placeholder:
 
 
 def find_placeholders(text: str) -> list[Placeholder]:
+    if not _OPENING.search(text):
+        return []
     found = []
     for match in PLACEHOLDER_RE.finditer(text):
         kind = next(key for key, value in match.groupdict().items() if value is not None).rstrip("0123456789")
