@@ -2,8 +2,8 @@
 
 The Matcher calls a Python predicate for every ``{"LOWER": {"IN": [...]}}``, ``NOT_IN`` or ``REGEX``
 condition, at every token, for every pattern whose next token carries one: about 10,000 calls per draft
-and most of the linting time. Such a condition on LOWER, ORTH or TEXT depends only on the word, so it can
-be computed once per word: spaCy keeps 63 boolean flags per vocabulary entry, sets them from a getter
+and most of the linting time. Such a condition on LOWER, ORTH, TEXT or LEMMA depends only on the word, so
+it can be computed once per word: spaCy keeps 63 boolean flags per vocabulary entry, sets them from a getter
 when a word is first seen, and a pattern can test a flag by its number (``{flag: True}``), in C.
 
 LEMMA is a word's looked-up lemma (``parse.LookupLemmas``) except in a merged placeholder, whose lemma is
@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+
 
 def _transform(attr: str):
     """What turns a vocabulary entry's text into the attribute's value."""
@@ -81,14 +82,16 @@ def flags_in(vocab) -> dict[int, LexicalFlag]:
 def correct_placeholders(doc, positions) -> None:
     """Set the LEMMA flags of the words of the merged placeholders at ``positions`` from their names
     (their lemmas)."""
-    getters = [(bit, flag) for bit, flag in flags_in(doc.vocab).items() if flag.attr == "LEMMA"]
+    if not len(positions):
+        return
+    lemma_flags = [(bit, flag) for bit, flag in flags_in(doc.vocab).items() if flag.attr == "LEMMA"]
     for position in positions:
         token = doc[int(position)]
         lexeme = token.lex
-        for flag, getter in getters:
-            wanted = getter.holds_for(token.lemma_)
-            if lexeme.check_flag(flag) != wanted:
-                lexeme.set_flag(flag, wanted)
+        for bit, flag in lemma_flags:
+            wanted = flag.holds_for(token.lemma_)
+            if lexeme.check_flag(bit) != wanted:
+                lexeme.set_flag(bit, wanted)
 
 
 def is_lexical(attr: str, condition: Any) -> bool:
