@@ -84,12 +84,11 @@ def test_a_placeholder_named_like_a_listed_lemma_matches_by_its_name(indexes):
     assert every_set(flagged, parse("I will call you."))[calls] == [(7, 11, 0)]
 
 
-def probe_rule(pattern: list[dict]):
-    return rule_from_data({
-        "id": "probe-rule", "title": "A probe", "severity": "info", "category": "test", "message": "m",
-        "rationale": "r", "patterns": {"odd": {"tokens": [pattern]}}, "detect": {"kind": "existence", "match": "odd"},
-        "examples": {"bad": ["a", "b", "c", "d"], "good": ["e", "f", "g", "h"]},
-    }, "probe-rule.yaml")
+def probe_rule(pattern: list[dict], number: int = 0):
+    data = {"id": f"probe-{number}", "title": "A probe", "severity": "info", "category": "test", "message": "m",
+            "rationale": "r", "patterns": {"odd": {"tokens": [pattern]}}, "detect": {"kind": "existence", "match": "odd"},
+            "examples": {"bad": ["a", "b", "c", "d"], "good": ["e", "f", "g", "h"]}}
+    return rule_from_data(data, f"probe-{number}.yaml")
 
 
 def test_only_word_conditions_become_flags():
@@ -106,8 +105,8 @@ def test_only_word_conditions_become_flags():
     assert third["OP"] == "?" and "TEXT" not in third
     rules = [probe_rule(pattern)]
     doc = parse("Hi Sam see Tuesdy? Sami saw Tue Tuesday.")
-    found = [(m.start, m.end) for m in PatternIndex(rules).find(doc).get("probe-rule:odd")]
-    assert found == [(m.start, m.end) for m in PatternIndex(rules, fast=False).find(doc).get("probe-rule:odd")]
+    found = [(m.start, m.end) for m in PatternIndex(rules).find(doc).get("probe-0:odd")]
+    assert found == [(m.start, m.end) for m in PatternIndex(rules, fast=False).find(doc).get("probe-0:odd")]
     assert found == [(3, 17)]  # "Sami" is in the LOWER list, not in the NORM one
 
 
@@ -120,3 +119,25 @@ def test_without_free_flags_conditions_stay_predicates():
     pattern = [{"LOWER": {"IN": ["sam"]}}]
     lexical_flags.reserve_flags([pattern], vocab)
     assert lexical_flags.with_flags(pattern, vocab) == pattern
+
+
+def test_user_patterns_take_the_same_fast_paths_and_find_the_same():
+    patterns = [
+        [{"LEMMA": "book"}, {"LEMMA": {"IN": ["call", "meeting"]}}],  # a lemma sequence: a PhraseMatcher
+        [{"ORTH": {"IN": ["Sam", "Tuesday"]}}],
+        [{"LOWER": {"NOT_IN": ["the", "a"]}, "IS_ALPHA": True}, {"LOWER": "call"}],
+        [{"TEXT": {"REGEX": "^[A-Z]{2,}$"}}, {"OP": "?"}, {"LEMMA": {"IN": ["demo", "deck"]}}],
+        [{"LEMMA": {"REGEX": "^meet"}, "TAG": {"NOT_IN": ["PLACEHOLDER"]}}],
+    ]
+    rules = [probe_rule(pattern, number) for number, pattern in enumerate(patterns)]
+    fast, reference = PatternIndex(rules), PatternIndex(rules, fast=False)
+    assert len(fast.word_matchers["LEMMA"]) == 1 and len(fast.matcher) < len(reference.matcher)
+    found_any = 0
+    for text in drafts()[:600] + ["Can we book a call with Sam on Tuesday? The ACME demo and the NASA deck.",
+                                  "I booked meetings. We meet {{meeting}}. Book {{call}}."]:
+        doc = parse(text)
+        fast_sets, reference_sets = every_set(fast, doc), every_set(reference, doc)
+        assert fast_sets == reference_sets, text[:80]
+        found_any += sum(map(len, fast_sets.values()))
+    assert found_any > 100
+
