@@ -113,6 +113,8 @@ def test_text_output_marks_exactly_the_findings_that_fix_can_change(root):
             [line] = [line for line in lines if line.startswith(prefix) and finding["message"] in line]
             assert line.endswith(" (fixable)") == finding["fixable"], line
             marked += finding["fixable"]
+        fixable = sum(finding["fixable"] for finding in report["findings"])
+        assert lines[-1].endswith(f" {fixable} fixable with --fix.") == bool(fixable), lines[-1]
     assert marked
 
 

@@ -70,7 +70,9 @@ def summary(reports: Sequence[FileReport]) -> str:
     parts = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s])
     scores = [r.metrics.get("score") for r in checked if "score" in r.metrics]
     score = f"; score {scores[0]}/100" if len(scores) == 1 else ""
-    return f"Found {total} finding{'s' if total != 1 else ''} ({parts}) in {files}{score}."
+    fixable = sum(1 for r in checked for f in r.findings if f.edits)
+    fix_hint = f" {fixable} fixable with --fix." if fixable else ""
+    return f"Found {total} finding{'s' if total != 1 else ''} ({parts}) in {files}{score}.{fix_hint}"
 
 
 def _style(text: str, options: ReportOptions, **style) -> str:
