@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -118,6 +120,20 @@ def test_text_output_marks_exactly_the_findings_that_fix_can_change(root):
     assert marked
 
 
+@pytest.mark.parametrize("under_coverage", [False, True])
+def test_the_command_skips_exit_handlers_unless_coverage_needs_them(under_coverage):
+    code = (
+        "import atexit, sys, types\n"
+        f"if {under_coverage}: sys.modules['coverage'] = types.ModuleType('coverage')\n"
+        "atexit.register(lambda: print('exit handlers ran'))\n"
+        "from followup_lint.cli import run\n"
+        "run(['explain', 'nope'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert result.returncode == 2 and "unknown rule 'nope'" in result.stderr.decode()
+    assert ("exit handlers ran" in result.stdout.decode()) == under_coverage
+
+
 def test_rules_and_explain():
     listing = run_cli("rules").stdout.decode()
     for rule_id in ("spieler", "me-me-me", "no-next-step", "no-value", "no-permission"):
@@ -136,8 +152,5 @@ def test_quiet_and_commands_that_must_not_load_spacy():
         "try:\n    main(['rules'])\nexcept SystemExit:\n    pass\n"
         "assert 'spacy' not in sys.modules, 'spacy imported'\n"
     )
-    import subprocess
-    import sys
-
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr.decode()
