@@ -126,7 +126,9 @@ def test_lone_surrogates_are_read_as_replacement_characters():
     assert all(0 <= finding.start <= finding.end <= len(text) for finding in report.findings)
 
 
-def test_lookup_lemmas_are_spacys():
+def test_lookup_lemmas_are_spacys_with_capitals_looked_up_in_lowercase():
+    """spaCy's lookup lemmatizer, except that a capitalised word its table lacks ("Meetings", "Call" at
+    a sentence start) gets the lemma of its lowercase form, so rules that list "call" find "Call me"."""
     import spacy
 
     from followup_lint.parse import get_pipeline
@@ -134,5 +136,12 @@ def test_lookup_lemmas_are_spacys():
     reference = spacy.blank("en")
     reference.add_pipe("lemmatizer", config={"mode": "lookup"})
     reference.initialize()
-    text = "Meetings were great; we've scheduled calls, demos and pricing reviews. She's buying it. I'll call."
-    assert [t.lemma_ for t in get_pipeline()(text)] == [t.lemma_ for t in reference(text)]
+    text = ("Meetings were great; we've scheduled calls, demos and pricing reviews. She's buying it. I'll call. "
+            "Call me Tuesday. Booked? Sam Reviews Everything.")
+    tokens = list(reference(text))
+    lowered = list(reference(text.lower()))
+    assert [t.text.lower() for t in tokens] == [t.text for t in lowered]
+    expected = [lower.lemma_ if token.lemma_ == token.text and token.text != lower.text else token.lemma_
+                for token, lower in zip(tokens, lowered)]
+    assert [t.lemma_ for t in get_pipeline()(text)] == expected
+    assert expected[:1] == ["meeting"] and "Meetings" not in expected and "call" in expected[-12:]

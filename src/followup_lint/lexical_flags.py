@@ -27,10 +27,9 @@ def _transform(attr: str):
     if attr == "LOWER":
         return str.lower
     if attr == "LEMMA":
-        from .parse import lemma_table
+        from .parse import lookup_lemma
 
-        table = lemma_table()
-        return lambda word: table.get(word, word)
+        return lookup_lemma
     return None
 
 

@@ -20,7 +20,7 @@ from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
 
 from .lexical_flags import correct_placeholders, reserve_flags, with_flags
-from .parse import SENTENCE_STARTS, doc_text, get_pipeline, lemma_table, make_pattern_doc
+from .parse import SENTENCE_STARTS, doc_text, get_pipeline, lookup_lemma, make_pattern_doc
 from .token_facts import PLACEHOLDER_TAG, TEMPLATE_TAG
 from .ruleset import SET_REFERENCE_RE, PatternSet, Rule, RuleFileError
 
@@ -335,8 +335,6 @@ def _as_lemmatized(token: dict) -> dict:
     return token
 
 
-def lookup_lemma(word: str) -> str:
-    return lemma_table().get(word, word)
 
 
 REGEX_TIMEOUT = 1.0  # seconds one rule expression may spend on one draft

@@ -202,9 +202,21 @@ def lemma_table() -> dict[str, str]:
     return load_language_data(spacy_lookups_data.en["lemma_lookup"])
 
 
+def lookup_lemma(word: str) -> str:
+    """A word's lemma from the lookup table, as spaCy's lookup lemmatizer finds it, except that a word the
+    table lacks as written is looked up in lowercase: "Call me at 10" (a capital at a sentence start) has
+    the lemma "call", as "call me at 10" has. Such a word's lemma is lowercase, like every rule's."""
+    table = lemma_table()
+    lemma = table.get(word)
+    if lemma is not None:
+        return lemma
+    lower = word.lower()
+    return word if lower == word else table.get(lower, lower)
+
+
 class LookupLemmas:
     """What ``Lemmatizer(mode="lookup")`` does: a token without a lemma (placeholders have theirs) gets
-    its looked-up lemma, or its own text; vectorised, each distinct word looked up once per pipeline."""
+    its looked-up lemma (``lookup_lemma``); vectorised, each distinct word looked up once per pipeline."""
 
     def __init__(self) -> None:
         self.lemma_by_orth: dict[int, int] = {}  # ORTH hash -> lemma hash, in this pipeline's StringStore
@@ -230,14 +242,11 @@ class LookupLemmas:
             return doc
         strings = doc.vocab.strings
         known = self.lemma_by_orth
-        table = None
         for index in unset:
             orth = int(orths[index])
             lemma = known.get(orth)
             if lemma is None:
-                table = table or lemma_table()
-                text = strings[orth]
-                lemma = known[orth] = strings.add(table.get(text, text))
+                lemma = known[orth] = strings.add(lookup_lemma(strings[orth]))
                 if self._learned_in_zone is not None:
                     self._learned_in_zone.append(orth)
             lemmas[index] = lemma
