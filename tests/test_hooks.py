@@ -269,6 +269,43 @@ def test_git_rev_reads_the_staged_or_committed_version_not_the_working_tree(tmp_
     assert rules_by_path(from_subfolder)["kevin.txt"] == rules_by_path(staged)["drafts/kevin.txt"]
 
 
+PLAN = """name: After the demo
+trigger: demo
+steps:
+  - day: 1
+    channel: email
+    template: steps/01-recap.txt
+  - day: {second_day}
+    channel: email
+    template: steps/02-case-study.txt
+"""
+RECAP = "Hi Kevin,\n\nThanks for the demo on Tuesday. The pricing sheet you asked for is attached. Does Friday at 10am work?\n\nMaria\n"
+
+
+def test_git_rev_reads_a_plan_and_its_steps_as_git_has_them(tmp_path, git_env):
+    """What the commit holds is checked: the staged plan (a second touch the same day: too fast) and its
+    staged step (a nudge), not the working tree, where both were fixed after staging."""
+    repo = make_repo(tmp_path / "repo", git_env)
+    write(repo / "plans" / "demo.sequence.yaml", PLAN.format(second_day=1))
+    write(repo / "plans" / "steps" / "01-recap.txt", RECAP)
+    write(repo / "plans" / "steps" / "02-case-study.txt", BAD_DRAFT)
+    git("add", "-A", cwd=repo, env=git_env)
+    write(repo / "plans" / "demo.sequence.yaml", PLAN.format(second_day=6))
+    write(repo / "plans" / "steps" / "02-case-study.txt", RECAP.replace("pricing sheet", "case study"))
+
+    staged = rules_by_path(lint_at(repo, git_env, "--git-rev", ":", "plans/demo.sequence.yaml"))
+    working = rules_by_path(lint_at(repo, git_env, "plans/demo.sequence.yaml"))
+    assert "too-fast" in staged["plans/demo.sequence.yaml"] and "no-value" in staged["plans/steps/02-case-study.txt"]
+    assert "too-fast" not in working["plans/demo.sequence.yaml"]
+    assert "no-value" not in working.get("plans/steps/02-case-study.txt", [])
+
+    (repo / "plans" / "steps" / "01-recap.txt").unlink()
+    git("rm", "-q", "--cached", "plans/steps/01-recap.txt", cwd=repo, env=git_env)
+    missing = lint_at(repo, git_env, "--git-rev", ":", "plans/demo.sequence.yaml")
+    assert missing.returncode == 2
+    assert "steps/01-recap.txt: not in the staged version" in missing.stderr
+
+
 @pytest.mark.parametrize(("args", "error"), [
     (("--git-rev", ":", "nowhere.txt"), "followup-lint: error: nowhere.txt: not in the staged version\n"),
     (("--git-rev", "no-such-rev", "a.txt"), "followup-lint: error: a.txt: not in no-such-rev\n"),

@@ -189,8 +189,9 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
         from_plans: set[str] = set()
         for position_, path, settings in sequences:  # after --fix, so their positions match the fixed files
             try:
-                linted = merge_sequence_reports(linted, position_, lint_sequence_file(path, settings, me, max_bytes),
-                                                settings, from_plans)
+                read = git_reader(blobs, git_rev, max_bytes) if blobs is not None else None
+                reports = lint_sequence_file(path, settings, me, max_bytes, read)
+                linted = merge_sequence_reports(linted, position_, reports, settings, from_plans)
             except SequenceError as error:
                 click.echo(f"followup-lint: error: {error}", err=True)
                 errors += 1
@@ -245,10 +246,10 @@ def lint_groups(groups: dict, *, metadata: dict, jobs: int | None, use_cache: bo
     return linted
 
 
-def lint_sequence_file(path: str, settings, me: str | None, max_bytes: int) -> list:
+def lint_sequence_file(path: str, settings, me: str | None, max_bytes: int, read=None) -> list:
     from .sequences.run import lint_sequence, load_sequence
 
-    return lint_sequence(load_sequence(path, me=me, max_bytes=max_bytes), settings).reports
+    return lint_sequence(load_sequence(path, me=me, max_bytes=max_bytes, read=read), settings).reports
 
 
 def merge_sequence_reports(linted: list, position: int, reports: list, settings, from_plans: set[str]) -> list:
@@ -310,18 +311,38 @@ def apply_fixes(sources, reports, *, show_diff: bool, write: bool, relint, stdin
 
 
 def read_git_blobs(paths: Sequence[str], rev: str, max_bytes: int, apply_fix: bool) -> dict:
-    """--git-rev: every named draft read from git at once. Plans and threads are read from the working tree."""
+    """--git-rev: every named draft and plan read from git at once (a plan's step files follow through
+    ``git_reader``). Threads (.mbox) are read from the working tree."""
     from .discover import is_sequence_file
     from .git_blobs import GitError, read_blobs
+    from .sequences.plan_file import is_plan_path
 
     if apply_fix:
         fail("--git-rev: --fix writes the working tree, not git; use --diff to see the fixes")
     if "-" in paths or any(os.path.isdir(path) for path in paths):
         fail("--git-rev: name files, not folders or standard input")
     try:
-        return read_blobs([path for path in paths if not is_sequence_file(path)], rev, max_bytes=max_bytes)
+        return read_blobs([path for path in paths if not is_sequence_file(path) or is_plan_path(path)], rev,
+                          max_bytes=max_bytes)
     except GitError as error:
         fail(str(error))
+
+
+def git_reader(blobs: dict, rev: str, max_bytes: int):
+    """path -> Source as git has it at ``rev``: a path read already, or one more git call (a plan's step
+    files). A path git does not have raises InputError."""
+    from .git_blobs import GitError, read_blobs
+    from .read import InputError
+
+    def read(path: str):
+        if path not in blobs:
+            try:
+                blobs.update(read_blobs([path], rev, max_bytes=max_bytes))
+            except GitError as error:
+                raise InputError(str(error)) from None
+        return blob_source(blobs, path)
+
+    return read
 
 
 def blob_source(blobs: dict, path: str):

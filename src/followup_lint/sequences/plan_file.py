@@ -7,7 +7,9 @@ and a step's inline ``body`` keeps a map from its text back into the plan file.
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -22,8 +24,11 @@ TOP_KEYS = ("name", "description", "trigger", "lead_source", "stage", "days", "s
 STEP_KEYS = ("day", "minutes", "channel", "template", "body")
 
 
-def load_plan(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Sequence:
-    """A plan from its decoded source; templates are read relative to the plan's folder."""
+def load_plan(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES,
+              read: Callable[[str], Source] | None = None) -> Sequence:
+    """A plan from its decoded source; templates are read relative to the plan's folder, from the working
+    tree or with ``read`` (path -> Source, raising InputError: what ``--git-rev`` reads from git)."""
+    read = read or functools.partial(read_path, max_bytes=max_bytes)
     path = source.display_path
     root = _compose(source.text, path)
     if not isinstance(root, yaml.MappingNode):
@@ -37,7 +42,7 @@ def load_plan(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Sequence
     steps = []
     previous_day = 0
     for number, item in enumerate(steps_node.value, start=1):
-        step = _step(item, number, source, folder, files, data.get("lead_source"), max_bytes)
+        step = _step(item, number, source, folder, files, data.get("lead_source"), read)
         if step.day < previous_day:
             raise _error(path, item, number, "day",
                          f"{step.day} comes before the previous step's day {previous_day} (list steps in order)")
@@ -120,7 +125,7 @@ def _one_of(value: Any, allowed: tuple[str, ...], path: str, node, step: int | N
 
 
 def _step(item: yaml.Node, number: int, plan: Source, folder: str, files: dict[str, Source],
-          lead_source: str | None, max_bytes: int) -> Step:
+          lead_source: str | None, read: Callable[[str], Source]) -> Step:
     path = plan.display_path
     if not isinstance(item, yaml.MappingNode):
         raise _error(path, item, number, "(step)", "must be a mapping with day, channel and template or body")
@@ -152,7 +157,7 @@ def _step(item: yaml.Node, number: int, plan: Source, folder: str, files: dict[s
     spans["text"] = spans[given[0]]
     if given == ["template"]:
         text, text_map, text_file, label = _template(values["template"], fields["template"][1], number, path,
-                                                     folder, max_bytes)
+                                                     folder, read)
         files[text_file] = text
     else:
         text, text_map, label = _inline_body(values["body"], fields["body"][1], number, plan, spans["body"])
@@ -184,12 +189,12 @@ def _field_end(key: yaml.Node, value: yaml.Node, text: str) -> int:
 
 
 def _template(value: Any, node: yaml.Node, number: int, plan_path: str, folder: str,
-              max_bytes: int) -> tuple[Source, OffsetMap, str, str]:
+              read: Callable[[str], Source]) -> tuple[Source, OffsetMap, str, str]:
     if not isinstance(value, str) or not value.strip():
         raise _error(plan_path, node, number, "template", "must be a file path (relative to the sequence file)")
     file_path = os.path.normpath(os.path.join(folder, value))
     try:
-        source = read_path(file_path, max_bytes=max_bytes)
+        source = read(file_path)
     except InputError as error:
         problem = str(error).removeprefix(f"{file_path}: ")
         raise _error(plan_path, node, number, "template", f"{value}: {problem}") from None

@@ -9,8 +9,9 @@ each naming the step and the plan line that uses it. ``SequenceResult`` keeps th
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,13 +88,18 @@ def is_sequence_path(path: str) -> bool:
     return is_plan_path(path) or is_mailbox_path(path)
 
 
-def load_sequence(path: str, *, me: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Sequence:
+def load_sequence(path: str, *, me: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                  read: Callable[[str], Source] | None = None) -> Sequence:
+    """A plan (with its step files), a mailbox or a folder of .eml files. ``read`` (path -> Source) reads a
+    plan and its step files from elsewhere than the working tree (``--git-rev``); threads are always read
+    from the working tree."""
     if is_plan_path(path):
+        read = read or functools.partial(read_path, max_bytes=max_bytes)
         try:
-            source = read_path(path, max_bytes=max_bytes)
+            source = read(path)
         except InputError as error:
             raise SequenceError(str(error)) from None
-        return load_plan(source, max_bytes=max_bytes)
+        return load_plan(source, max_bytes=max_bytes, read=read)
     if os.path.isdir(path) or is_mailbox_path(path):
         return load_thread(path, me=me, max_bytes=max_bytes)
     if not os.path.exists(path):
