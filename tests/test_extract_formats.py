@@ -225,6 +225,24 @@ def test_eml_charset_from_headers_and_in_reply_to():
     assert draft.metadata["reply"] is True and "José" in draft.body
 
 
+def test_an_attachment_is_the_value_a_nudge_brings():
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "maria@fleetco.example", "kevin@acme.example", "Pilot"
+    message.set_content("Hi Kevin,\n\nJust checking in on the pilot. Any thoughts?\n\nMaria\n")
+    bare = message.as_string()
+    message.add_attachment(b"%PDF-1.4 ...", maintype="application", subtype="pdf", filename="pilot-results.pdf")
+    carrying = message.as_string()
+
+    assert "no-value" in {f.rule for f in lint_text(bare, "nudge.eml").findings}
+    assert draft_of(carrying, "nudge.eml").metadata["attachments"] == ["pilot-results.pdf"]
+    assert "no-value" not in {f.rule for f in lint_text(carrying, "nudge.eml").findings}
+    front_matter = "---\nattachments: [pilot-results.pdf]\n---\nHi Kevin,\n\nJust checking in on the pilot.\n"
+    assert "no-value" not in {f.rule for f in lint_text(front_matter, "nudge.txt").findings}
+    assert "no-value" in {f.rule for f in lint_text(front_matter.split("---\n", 2)[2], "nudge.txt").findings}
+
+
 # -- positions ----------------------------------------------------------------------------------------------
 
 def test_textmap_through_chains_stages_and_knows_what_is_exact():

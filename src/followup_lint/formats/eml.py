@@ -93,7 +93,19 @@ def _metadata(message: EmailMessage) -> dict[str, Any]:
     if sent is not None:
         found["sent"] = sent
     found["reply"] = bool(message.get("in-reply-to") or message.get("references"))
+    attachments = _attachment_names(message)
+    if attachments:
+        found["attachments"] = attachments
     return found
+
+
+def _attachment_names(message: EmailMessage) -> list[str]:
+    """The files the message carries: a resource it offers, whether or not the text mentions it."""
+    try:
+        parts = list(message.iter_attachments()) if message.is_multipart() else []
+    except (KeyError, ValueError, email.errors.MessageError):
+        return []
+    return [part.get_filename() or part.get_content_type() for part in parts]
 
 
 def _header(message: EmailMessage, name: str) -> str | None:
