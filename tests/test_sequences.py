@@ -294,6 +294,23 @@ def test_a_folder_of_eml_files_is_a_thread(tmp_path):
     assert {"gives-up-early", "no-breakup", "repeats-itself"} <= by_file["06.eml"]
 
 
+def test_a_message_in_a_thread_that_carries_a_file_brings_something(tmp_path):
+    from email.message import EmailMessage
+
+    start = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.timezone.utc)
+    _write_eml(tmp_path, "a", "lena@routewise.example", start, "Hi Marty, here is the route report you asked for.")
+    nudge = EmailMessage()
+    nudge["From"], nudge["To"], nudge["Subject"] = "lena@routewise.example", "marty@halden.example", "Routes"
+    nudge["Date"], nudge["Message-ID"] = email.utils.format_datetime(start + dt.timedelta(days=5)), "<b@example.com>"
+    nudge.set_content("Hi Marty,\n\nJust checking in on the route report. Any thoughts?\n\nLena\n")
+    (tmp_path / "b.eml").write_bytes(nudge.as_bytes())
+    assert "no-value" in {f.rule for r in lint_sequence_path(str(tmp_path)) for f in r.findings}
+
+    nudge.add_attachment(b"%PDF-1.4 ...", maintype="application", subtype="pdf", filename="detours.pdf")
+    (tmp_path / "b.eml").write_bytes(nudge.as_bytes())
+    assert "no-value" not in {f.rule for r in lint_sequence_path(str(tmp_path)) for f in r.findings}
+
+
 def test_a_touch_right_after_the_prospect_acts_is_too_fast_unless_it_answers(tmp_path):
     start = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.timezone.utc)
     _write_eml(tmp_path, "a", "lena@routewise.example", start, "Hi Marty, here is the route report you asked for.")

@@ -93,13 +93,13 @@ def _metadata(message: EmailMessage) -> dict[str, Any]:
     if sent is not None:
         found["sent"] = sent
     found["reply"] = bool(message.get("in-reply-to") or message.get("references"))
-    attachments = _attachment_names(message)
+    attachments = attachment_names(message)
     if attachments:
         found["attachments"] = attachments
     return found
 
 
-def _attachment_names(message: EmailMessage) -> list[str]:
+def attachment_names(message: EmailMessage) -> list[str]:
     """The files the message carries: a resource it offers, whether or not the text mentions it."""
     try:
         parts = list(message.iter_attachments()) if message.is_multipart() else []

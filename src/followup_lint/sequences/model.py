@@ -74,6 +74,7 @@ class Step:
     message_number: int = 0  # thread: position among all messages, the prospect's included
     message_id: str = ""
     replies_to: frozenset[str] = frozenset()  # thread: Message-IDs in In-Reply-To and References
+    attachments: tuple[str, ...] = ()  # thread: the message's attached files
 
     def span(self, where: str) -> tuple[int, int]:
         return self.spans.get(where) or self.spans["head"]

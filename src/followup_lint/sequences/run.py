@@ -174,7 +174,7 @@ def step_field(step: Step) -> str:
 def step_metadata(sequence: Sequence, step: Step) -> dict[str, Any]:
     """What the single-email rules may know about a step: its touch number and channel; in a plan also the
     lead source (the trigger unless `lead_source` says otherwise) and stage, and that its text is a
-    template; in a thread, the message's subject."""
+    template; in a thread, the message's subject and attachments."""
     metadata: dict[str, Any] = {"touch": step.touch, "channel": step.channel}
     if sequence.kind == "plan":
         metadata["lead_source"] = sequence.lead_source or sequence.trigger
@@ -183,6 +183,8 @@ def step_metadata(sequence: Sequence, step: Step) -> dict[str, Any]:
         metadata["template"] = True
     else:
         metadata["subject"] = "" if step.label == "(no subject)" else step.label
+        if step.attachments:
+            metadata["attachments"] = list(step.attachments)
     return metadata
 
 

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from ..formats.eml import attachment_names
 from ..read import DEFAULT_MAX_BYTES, InputError, Source, read_path
 from .model import OffsetMap, Reply, Sequence, SequenceError, Step
 
@@ -166,6 +167,7 @@ def _step(mail: Mail, number: int, touch: int, message_id: str, file_text: str) 
         number=number, touch=touch, channel="email", text=Source(mail.file, body), text_map=text_map,
         text_file=mail.file, label=subject or "(no subject)", anchor_file=mail.file, spans=spans,
         sent=mail.sent, message_number=mail.number, message_id=message_id, replies_to=frozenset(_MESSAGE_ID_RE.findall(references)),
+        attachments=tuple(attachment_names(mail.message)),
     )
 
 
