@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from .business_days import as_datetime, business_days_between
 from .detectors import Hit, RuleContext
-from .token_facts import PLACEHOLDER_TAG, TEMPLATE_TAG, is_placeholder
+from .token_facts import is_placeholder, placeholder_positions
 
 CHECKS: dict[str, Callable[..., Iterable[Hit]]] = {}
 
@@ -174,12 +174,8 @@ def unfilled_placeholder(rule, context: RuleContext) -> Iterator[Hit]:
     if context.draft.is_template:
         yield from _malformed_template(rule, context)
         return
-    doc = context.doc
-    if not len(doc):
-        return
-    names = {doc.vocab.strings.add(PLACEHOLDER_TAG), doc.vocab.strings.add(TEMPLATE_TAG)}
-    for position in (i for i, tag in enumerate(doc.to_array("TAG").tolist()) if tag in names):
-        token = doc[position]
+    for position in placeholder_positions(context.doc):
+        token = context.doc[position]
         yield Hit(token.idx, token.idx + len(token.text), {"match": token.text, "problem": "is not filled in"})
 
 

@@ -11,7 +11,6 @@ import functools
 import itertools
 from dataclasses import dataclass
 
-import numpy
 import regex
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, TAG
 from spacy.errors import MatchPatternError
@@ -21,7 +20,7 @@ from spacy.tokens import Doc
 
 from .lexical_flags import correct_placeholders, reserve_flags, with_flags
 from .parse import SENTENCE_STARTS, doc_text, get_pipeline, lookup_lemma, make_pattern_doc
-from .token_facts import PLACEHOLDER_TAG, TEMPLATE_TAG
+from .token_facts import PLACEHOLDER_TAG, counts_as_word, placeholder_positions
 from .ruleset import SET_REFERENCE_RE, PatternSet, Rule, RuleFileError
 
 
@@ -51,12 +50,7 @@ class Match:
 
 
 def is_word(token) -> bool:
-    tag = token.tag_
-    if tag == TEMPLATE_TAG:
-        return False
-    if tag == PLACEHOLDER_TAG:
-        return True
-    return not (token.is_punct or token.is_space) and any(char.isalnum() for char in token.text)
+    return counts_as_word(token.text, token.tag_, token.is_punct, token.is_space)
 
 
 GREETING_WORDS = frozenset({"hi", "hello", "hey", "dear", "morning", "afternoon", "evening", "greetings", "hiya",
@@ -78,8 +72,9 @@ def sentence_table(doc: Doc) -> list[Sentence]:
     space, punct, tags, orths, offsets = doc.to_array([IS_SPACE, IS_PUNCT, TAG, ORTH, IDX]).T.tolist()
     strings = doc.vocab.strings
     texts = [strings[orth] for orth in orths]
-    template, placeholder = strings.add(TEMPLATE_TAG), strings.add(PLACEHOLDER_TAG)
-    words = [tag == placeholder or (tag != template and not (is_punct or is_space) and any(c.isalnum() for c in text))
+    placeholder = strings.add(PLACEHOLDER_TAG)
+    tag_names = {tag: strings[tag] for tag in set(tags)}
+    words = [counts_as_word(text, tag_names[tag], is_punct, is_space)
              for tag, is_punct, is_space, text in zip(tags, punct, space, texts)]
     table: list[Sentence] = []
     for first, last in sentence_spans(doc):
@@ -199,8 +194,6 @@ class PatternIndex:
         self.word_matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in WORD_SEQUENCE_ATTRS}
         self.matcher = Matcher(nlp.vocab, validate=False)  # patterns are validated before their flags
         self.regexes: list[tuple[str, str, regex.Pattern[str]]] = []
-        self._placeholder_tag = nlp.vocab.strings.add(PLACEHOLDER_TAG)
-        self._template_tag = nlp.vocab.strings.add(TEMPLATE_TAG)
         token_patterns: dict[str, tuple[Rule, PatternSet, list]] = {}
         for rule in rules:
             for name, spec in rule.patterns.items():
@@ -253,8 +246,8 @@ class PatternIndex:
         offsets: list[int] = []
         ends: list[int] = []
         if len(doc):
-            tags, starts, lengths = doc.to_array([TAG, IDX, LENGTH]).T
-            correct_placeholders(doc, numpy.flatnonzero((tags == self._placeholder_tag) | (tags == self._template_tag)))
+            correct_placeholders(doc, placeholder_positions(doc))
+            starts, lengths = doc.to_array([IDX, LENGTH]).T
             offsets, ends = starts.tolist(), (starts + lengths).tolist()
 
         def match(start: int, end: int) -> Match:

@@ -20,7 +20,8 @@ def measure(doc: Doc, sentences: list[Sentence]) -> dict[str, Any]:
     words = sum(s.words for s in content)
     strings = doc.vocab.strings
     tag_ids, punct, orths = doc.to_array([TAG, IS_PUNCT, ORTH]).T.tolist() if len(doc) else ([], [], [])
-    tags = Counter(strings[tag] for tag in tag_ids)
+    counts = Counter(tag_ids)
+    tags = {name: counts[strings.add(name)] for name in (FIRST_PERSON_TAG, SECOND_PERSON_TAG, PLACEHOLDER_TAG)}
     return {
         "words": words,
         "sentences": len(content),

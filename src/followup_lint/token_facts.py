@@ -12,6 +12,26 @@ TEMPLATE_TAG = "TEMPLATE_TAG"  # a control tag or template comment: {% if %}, {{
 WORD_TAG = "WORD"
 
 
+PLACEHOLDER_TAGS = (PLACEHOLDER_TAG, TEMPLATE_TAG)
+
+
 def is_placeholder(token) -> bool:
     """A variable placeholder or a template tag: never a word of the draft."""
-    return token.tag_ in (PLACEHOLDER_TAG, TEMPLATE_TAG)
+    return token.tag_ in PLACEHOLDER_TAGS
+
+
+def placeholder_positions(doc) -> list[int]:
+    """The token positions of ``is_placeholder`` tokens, read from the TAG column in one call."""
+    if not len(doc):
+        return []
+    wanted = {doc.vocab.strings.add(tag) for tag in PLACEHOLDER_TAGS}
+    return [position for position, tag in enumerate(doc.to_array("TAG").tolist()) if tag in wanted]
+
+
+def counts_as_word(text: str, tag: str | None, is_punct: bool, is_space: bool) -> bool:
+    """A placeholder stands for a word; a template tag, punctuation and space are none."""
+    if tag == TEMPLATE_TAG:
+        return False
+    if tag == PLACEHOLDER_TAG:
+        return True
+    return not (is_punct or is_space) and any(char.isalnum() for char in text)
