@@ -1,7 +1,7 @@
-"""The matching fast paths (plain word sequences in PhraseMatchers, word-list conditions as lexeme flags)
-find exactly what spaCy's Matcher finds with the patterns as written: every pattern set, on the corpus,
-the rules' examples and drafts built to catch the cases where a fast path could go wrong (placeholders
-named like listed words, capitals, template tags)."""
+"""The token matcher finds what spaCy's Matcher finds with the same patterns: every pattern set, on the
+corpus, the rules' examples and drafts built to catch the cases where it could go wrong (placeholders
+named like listed words, capitals, template tags, sentence starts); and random patterns with every
+operator it takes, on random drafts."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from followup_lint import lexical_flags
 from followup_lint.matching import PatternIndex
 from followup_lint.parse import get_pipeline, parse
+from followup_lint.token_matcher import TokenMatcher, Unsupported
 from followup_lint.ruleset import load_rules, rule_from_data
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -52,13 +52,11 @@ def indexes():
     return PatternIndex(rules), PatternIndex(rules, fast=False)
 
 
-def test_the_fast_paths_are_in_use(indexes):
+def test_the_token_matcher_takes_every_built_in_pattern(indexes):
     fast, reference = indexes
-    flags = lexical_flags.flags_in(get_pipeline().vocab).values()
-    assert {flag.attr for flag in flags} >= {"LOWER", "LEMMA"}
-    assert len(fast.matcher) < len(reference.matcher)
-    assert len(fast.word_matchers["LOWER"]) and len(fast.word_matchers["LEMMA"])
-    assert not any(len(matcher) for matcher in reference.word_matchers.values())
+    assert len(fast.matcher) == 0
+    assert len(fast.token_matcher) == sum(len(spec.tokens) for spec in fast.specs.values()) > 80
+    assert len(reference.token_matcher) == 0 and len(reference.matcher)
 
 
 def test_the_fast_paths_find_what_the_matcher_finds(indexes):
@@ -91,53 +89,97 @@ def probe_rule(pattern: list[dict], number: int = 0):
     return rule_from_data(data, f"probe-{number}.yaml")
 
 
-def test_only_word_conditions_become_flags():
-    import spacy
-
-    vocab = spacy.blank("en").vocab
-    pattern = [{"LOWER": {"IN": ["sam", "sami"]}, "NORM": {"IN": ["sam"]}}, {"LENGTH": {">=": 3}},
-               {"TEXT": {"REGEX": "^Tue"}, "OP": "?"}, {"LOWER": {"FUZZY": "tuesday"}}]
-    lexical_flags.reserve_flags([pattern], vocab)
-    first, second, third, fourth = lexical_flags.with_flags(pattern, vocab)
-    [flag] = [key for key in first if isinstance(key, int)]
-    assert first == {flag: True, "NORM": {"IN": ["sam"]}}
-    assert second == {"LENGTH": {">=": 3}} and fourth == {"LOWER": {"FUZZY": "tuesday"}}
-    assert third["OP"] == "?" and "TEXT" not in third
-    rules = [probe_rule(pattern)]
-    doc = parse("Hi Sam see Tuesdy? Sami saw Tue Tuesday.")
-    found = [(m.start, m.end) for m in PatternIndex(rules).find(doc).get("probe-0:odd")]
-    assert found == [(m.start, m.end) for m in PatternIndex(rules, fast=False).find(doc).get("probe-0:odd")]
-    assert found == [(3, 17)]  # "Sami" is in the LOWER list, not in the NORM one
-
-
-def test_without_free_flags_conditions_stay_predicates():
-    import spacy
-
-    vocab = spacy.blank("en").vocab
-    for bit in range(1, 64):
-        vocab.lex_attr_getters.setdefault(bit, lambda word: False)
-    pattern = [{"LOWER": {"IN": ["sam"]}}]
-    lexical_flags.reserve_flags([pattern], vocab)
-    assert lexical_flags.with_flags(pattern, vocab) == pattern
-
-
-def test_user_patterns_take_the_same_fast_paths_and_find_the_same():
-    patterns = [
-        [{"LEMMA": "book"}, {"LEMMA": {"IN": ["call", "meeting"]}}],  # a lemma sequence: a PhraseMatcher
+def test_user_patterns_find_the_same_whichever_matcher_takes_them():
+    taken = [
+        [{"LEMMA": "book"}, {"LEMMA": {"IN": ["call", "meeting"]}}],
         [{"ORTH": {"IN": ["Sam", "Tuesday"]}}],
         [{"LOWER": {"NOT_IN": ["the", "a"]}, "IS_ALPHA": True}, {"LOWER": "call"}],
         [{"TEXT": {"REGEX": "^[A-Z]{2,}$"}}, {"OP": "?"}, {"LEMMA": {"IN": ["demo", "deck"]}}],
         [{"LEMMA": {"REGEX": "^meet"}, "TAG": {"NOT_IN": ["PLACEHOLDER"]}}],
+        [{"IS_SENT_START": False, "IS_TITLE": True}, {"IS_PUNCT": False, "OP": "{1,}"}, {"TEXT": "?"}],
     ]
-    rules = [probe_rule(pattern, number) for number, pattern in enumerate(patterns)]
+    refused = [
+        [{"LENGTH": {">=": 9}}],
+        [{"LOWER": "the"}, {"LOWER": "call", "OP": "!"}],
+        [{"LOWER": {"FUZZY": "tuesday"}}],
+        [{"LOWER": "we", "OP": "?"}, {"LEMMA": "book"}],
+    ]
+    rules = [probe_rule(pattern, number) for number, pattern in enumerate(taken + refused)]
     fast, reference = PatternIndex(rules), PatternIndex(rules, fast=False)
-    assert len(fast.word_matchers["LEMMA"]) == 1 and len(fast.matcher) < len(reference.matcher)
+    assert (len(fast.token_matcher), len(fast.matcher)) == (len(taken), len(refused))
     found_any = 0
     for text in drafts()[:600] + ["Can we book a call with Sam on Tuesday? The ACME demo and the NASA deck.",
-                                  "I booked meetings. We meet {{meeting}}. Book {{call}}."]:
+                                  "I booked meetings. We meet {{meeting}}. Book {{call}}. Tuesdy? Sure Thing, OK?"]:
         doc = parse(text)
         fast_sets, reference_sets = every_set(fast, doc), every_set(reference, doc)
         assert fast_sets == reference_sets, text[:80]
         found_any += sum(map(len, fast_sets.values()))
     assert found_any > 100
 
+
+CONDITIONS = [
+    {}, {"LOWER": "you"}, {"LOWER": {"IN": ["i", "we", "the", "call"]}}, {"LOWER": {"NOT_IN": ["the", ".", "i"]}},
+    {"ORTH": "I"}, {"TEXT": {"REGEX": "^[A-Z]"}}, {"LEMMA": {"IN": ["call", "meet", "follow"]}}, {"NORM": "will"},
+    {"TAG": "PLACEHOLDER"}, {"TAG": {"IN": ["FIRST_PERSON", "SECOND_PERSON"]}}, {"IS_ALPHA": True},
+    {"IS_PUNCT": True}, {"IS_PUNCT": False}, {"LIKE_NUM": True}, {"IS_SENT_START": True}, {"IS_SENT_START": False},
+    {"IS_ALPHA": True, "LOWER": {"NOT_IN": ["you"]}},
+]
+OPERATORS = [None, None, None, "?", "*", "+", "{2}", "{0,2}", "{1,3}", "{2,}", "{,2}"]
+
+
+def random_pattern(chooser: random.Random) -> list[dict]:
+    pattern = [dict(chooser.choice(CONDITIONS[1:]))]  # a first token that is not optional nor any token
+    for _ in range(chooser.randint(0, 3)):
+        token = dict(chooser.choice(CONDITIONS))
+        operator = chooser.choice(OPERATORS)
+        if operator:
+            token["OP"] = operator
+        pattern.append(token)
+    return pattern
+
+
+def longest_at_each_start(matches) -> dict[tuple[int, int], int]:
+    longest: dict[tuple[int, int], int] = {}
+    for key, start, end in matches:
+        longest[(key, start)] = max(end, longest.get((key, start), end))
+    return longest
+
+
+def test_random_patterns_end_where_spacy_s_longest_match_ends():
+    """Every operator the token matcher takes, in random combinations, against spaCy's Matcher."""
+    from spacy.matcher import Matcher
+
+    chooser = random.Random(5)
+    vocab = get_pipeline().vocab
+    patterns = [random_pattern(chooser) for _ in range(400)]
+    mine, spacy_matcher = TokenMatcher(vocab), Matcher(vocab)
+    for number, pattern in enumerate(patterns):
+        mine.add(f"random-{number}", pattern)
+        spacy_matcher.add(f"random-{number}", [pattern])
+    matched = 0
+    for text in synthetic_drafts(300, seed=3):
+        doc = parse(text)
+        expected = longest_at_each_start(spacy_matcher(doc))
+        assert longest_at_each_start(mine(doc)) == expected, text
+        matched += len(expected)
+    assert matched > 5000
+
+
+@pytest.mark.parametrize("pattern", [[{"TAG": "FIRST_PERSON"}], [{"LOWER": {"IN": ["we", "i"]}}, {"LOWER": "call"}]])
+def test_patterns_on_one_attribute(pattern):
+    from spacy.matcher import Matcher
+
+    mine, spacy_matcher = TokenMatcher(get_pipeline().vocab), Matcher(get_pipeline().vocab)
+    mine.add("one", pattern)
+    spacy_matcher.add("one", [pattern])
+    doc = parse("We call. I call you, we said; I will call.")
+    assert sorted(mine(doc)) == sorted(spacy_matcher(doc)) != []
+
+
+@pytest.mark.parametrize("pattern", [
+    [{"LOWER": "hi", "OP": "?"}], [{"LENGTH": 3}], [{"LOWER": {"IN": "abc"}}], [{"LOWER": {"IN": [1]}}],
+    [{"_": {"person": "first"}}], [{"LOWER": "a", "OP": "!"}], [{"TEXT": {"REGEX": "("}}], [{"LOWER": "a"}, {"OP": "{3,1}"}],
+])
+def test_what_the_token_matcher_does_not_read_is_refused(pattern):
+    with pytest.raises(Unsupported):
+        TokenMatcher(get_pipeline().vocab).add("refused", pattern)

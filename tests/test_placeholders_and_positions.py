@@ -86,3 +86,23 @@ def test_a_slot_left_by_suggest_is_an_unfilled_placeholder():
     text = "Hi Jo, [[idea: one sentence that helps]]. Does Tuesday at 10 work?\n"
     [finding] = lint_text(text, select=["unfilled-placeholder"]).findings
     assert text[finding.start:finding.end] == "[[idea: one sentence that helps]]"
+
+
+def test_finding_placeholders_from_opening_characters_finds_what_a_full_scan_finds():
+    """find_placeholders tries the expression only where a placeholder can open; a plain scan of the whole
+    text must find the same, on text dense with delimiters."""
+    import random
+
+    from followup_lint.placeholders import PLACEHOLDER_RE, find_placeholders, placeholder_name
+
+    pieces = [*"{}[]<>%$@#!-=/~^ abcAZ_:.|'\n", "{{", "}}", "{%", "%}", "<<", ">>", "[[", "]]", "if", "endif", "${",
+              "<%=", "{{!--", "--}}", "{#", "#}", "first_name", "Your Name"]
+    chooser = random.Random(2)
+    found = 0
+    for _ in range(20_000):
+        text = "".join(chooser.choice(pieces) for _ in range(chooser.randint(0, 40)))
+        scanned = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)
+                   if not m.lastgroup.startswith("variable") or placeholder_name(m.group())]
+        assert [(p.start, p.end) for p in find_placeholders(text)] == scanned, text
+        found += len(scanned)
+    assert found > 5000

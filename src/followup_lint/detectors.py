@@ -68,7 +68,7 @@ class RuleContext:
 
     @property
     def content_sentences(self):
-        return [s for s in self.found.sentences if s.is_content]
+        return self.found.content_sentences
 
     def matches(self, reference: str):
         from .matching import qualify

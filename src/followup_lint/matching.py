@@ -1,14 +1,15 @@
-"""Find every rule's pattern sets in a parsed draft, in one pass of one Matcher and one PhraseMatcher.
+"""Find every rule's pattern sets in a parsed draft: one PhraseMatcher, one token matcher, the regexes.
 
 Phrases match on spaCy's NORM attribute (lowercase, contractions expanded, curly apostrophes folded),
 so "I’ll call" in a rule matches "I will call" and "i'll call" in a draft. Token patterns are spaCy
-Matcher patterns. Derived sets narrow or combine others by sentence.
+Matcher patterns, matched by ``token_matcher.TokenMatcher`` (spaCy's Matcher takes those it does not
+read). Derived sets narrow or combine others by sentence.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
+import re
 from dataclasses import dataclass
 
 import regex
@@ -18,9 +19,9 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
 
-from .lexical_flags import correct_placeholders, reserve_flags, with_flags
 from .parse import SENTENCE_STARTS, doc_text, get_pipeline, lookup_lemma, make_pattern_doc
-from .token_facts import PLACEHOLDER_TAG, counts_as_word, placeholder_positions
+from .token_facts import PLACEHOLDER_TAG, counts_as_word
+from .token_matcher import TokenMatcher, Unsupported
 from .ruleset import SET_REFERENCE_RE, PatternSet, Rule, RuleFileError
 
 
@@ -74,7 +75,7 @@ def sentence_table(doc: Doc) -> list[Sentence]:
     texts = [strings[orth] for orth in orths]
     placeholder = strings.add(PLACEHOLDER_TAG)
     tag_names = {tag: strings[tag] for tag in set(tags)}
-    words = [counts_as_word(text, tag_names[tag], is_punct, is_space)
+    words = [_counts_as_word(text, tag_names[tag], is_punct, is_space)
              for tag, is_punct, is_space, text in zip(tags, punct, space, texts)]
     table: list[Sentence] = []
     for first, last in sentence_spans(doc):
@@ -89,6 +90,9 @@ def sentence_table(doc: Doc) -> list[Sentence]:
         table.append(Sentence(len(table), first, last, offsets[tokens[0]], offsets[end] + len(texts[end]),
                               count, question, greeting))
     return table
+
+
+_counts_as_word = functools.lru_cache(maxsize=1 << 16)(counts_as_word)  # a draft repeats most of its words
 
 
 def _is_greeting(words: int, first: str, last: str, starts_with_placeholder: bool) -> bool:
@@ -125,7 +129,7 @@ class FoundSets:
         rule_id = key.split(":", 1)[0]
         matches = list(self._base.get(key, []))
         if spec.sentence and not (spec.phrases or spec.tokens or spec.regex or spec.any_of or spec.all_in_sentence):
-            matches = [self._whole(s) for s in self.sentences if s.is_content]
+            matches = [self._whole(s) for s in self.content_sentences]
         for name in spec.any_of:
             matches += self.get(qualify(rule_id, name))
         if spec.all_in_sentence:
@@ -151,16 +155,19 @@ class FoundSets:
             result.append(Match(first.start, last.end, first.start_token, last.end_token, index))
         return result
 
+    @functools.cached_property
+    def content_sentences(self) -> list[Sentence]:
+        return [s for s in self.sentences if s.is_content]
+
     def _sentence_passes(self, sentence: Sentence, condition: str) -> bool:
-        content = [s for s in self.sentences if s.is_content]
         if condition == "question":
             return sentence.is_question
         if condition == "statement":
             return not sentence.is_question
         if condition == "first":
-            return bool(content) and sentence.index == content[0].index
+            return bool(self.content_sentences) and sentence.index == self.content_sentences[0].index
         if condition == "last":
-            return bool(content) and sentence.index == content[-1].index
+            return bool(self.content_sentences) and sentence.index == self.content_sentences[-1].index
         return True
 
 
@@ -183,57 +190,44 @@ class PatternIndex:
     """All pattern sets of all rules, compiled once; call it on a Doc to get its ``FoundSets``."""
 
     def __init__(self, rules: list[Rule], *, fast: bool = True) -> None:
-        """``fast=False`` gives every token pattern to spaCy's Matcher as written: the reference that the
-        fast paths (word sequences in PhraseMatchers, word lists as lexeme flags) are tested against."""
+        """``fast=False`` gives every token pattern to spaCy's Matcher: the reference that the token matcher
+        is tested against."""
         nlp = get_pipeline()
         self.fast = fast
         self.specs: dict[str, PatternSet] = {}
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        # Token patterns that are plain word sequences run in PhraseMatchers on LOWER / ORTH / LEMMA
-        # instead: the Matcher's cost grows with its number of patterns, a PhraseMatcher's barely does.
-        self.word_matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in WORD_SEQUENCE_ATTRS}
-        self.matcher = Matcher(nlp.vocab, validate=False)  # patterns are validated before their flags
+        self.token_matcher = TokenMatcher(nlp.vocab)
+        self.matcher = Matcher(nlp.vocab, validate=False)  # what the token matcher does not take
         self.regexes: list[tuple[str, str, regex.Pattern[str]]] = []
-        token_patterns: dict[str, tuple[Rule, PatternSet, list]] = {}
         for rule in rules:
             for name, spec in rule.patterns.items():
                 key = f"{rule.id}:{name}"
-                self._add(rule, key, spec)
-                matcher_patterns = self._matcher_patterns(rule, key, spec)
-                if matcher_patterns:
-                    token_patterns[key] = (rule, spec, matcher_patterns)
-        if fast:
-            reserve_flags([pattern for *_, patterns in token_patterns.values() for pattern in patterns], nlp.vocab)
-        for key, (rule, spec, patterns) in token_patterns.items():
-            try:
-                self.matcher.add(key, [with_flags(pattern, nlp.vocab) if fast else pattern for pattern in patterns])
-            except (ValueError, KeyError, TypeError) as error:
-                raise RuleFileError(f"{rule.file}: patterns.{spec.name}.tokens: {_matcher_problem(error)}") from None
+                self.specs[key] = spec
+                if spec.phrases:
+                    self.phrase_matcher.add(key, [make_pattern_doc(phrase) for phrase in spec.phrases])
+                self._add_token_patterns(rule, key, spec)
+                for index, expression in enumerate(spec.regex):
+                    where = f"{rule.file}: patterns.{spec.name}.regex[{index}]"
+                    self.regexes.append((key, where, regex.compile(expression, regex.IGNORECASE)))
 
-    def _add(self, rule: Rule, key: str, spec: PatternSet) -> None:
-        self.specs[key] = spec
-        if spec.phrases:
-            self.phrase_matcher.add(key, [make_pattern_doc(phrase) for phrase in spec.phrases])
-        for pattern in spec.tokens:
-            plain = _word_sequence([_as_lemmatized(token) for token in pattern]) if self.fast else None
-            if plain is not None:  # only plain strings: always a valid pattern, nothing to validate
-                attr, words = plain
-                self.word_matchers[attr].add(key, [_sequence_doc(self.matcher.vocab, attr, list(sequence))
-                                                   for sequence in itertools.product(*words)])
-        for index, expression in enumerate(spec.regex):
-            where = f"{rule.file}: patterns.{spec.name}.regex[{index}]"
-            self.regexes.append((key, where, regex.compile(expression, regex.IGNORECASE)))
-
-    def _matcher_patterns(self, rule: Rule, key: str, spec: PatternSet) -> list[list[dict]]:
-        """The set's token patterns for the Matcher (those that are not plain word sequences), validated
-        as spaCy's Matcher validates them."""
-        lemmatized = [[_as_lemmatized(token) for token in pattern] for pattern in spec.tokens]
-        patterns = [pattern for pattern in lemmatized if not self.fast or _word_sequence(pattern) is None]
+    def _add_token_patterns(self, rule: Rule, key: str, spec: PatternSet) -> None:
+        """Validated as spaCy's Matcher validates them; then to the token matcher, or to spaCy's Matcher
+        when the token matcher does not read them."""
+        patterns = [[_as_lemmatized(token) for token in pattern] for pattern in spec.tokens]
         problems = {index: validate_token_pattern(pattern) for index, pattern in enumerate(patterns)}
         if any(problems.values()):
             error = MatchPatternError(key, problems)
             raise RuleFileError(f"{rule.file}: patterns.{spec.name}.tokens: {_matcher_problem(error)}")
-        return patterns
+        for pattern in patterns:
+            try:
+                if not self.fast:
+                    raise Unsupported("the reference")
+                self.token_matcher.add(key, pattern)
+            except Unsupported:
+                try:
+                    self.matcher.add(key, [pattern])
+                except (ValueError, KeyError, TypeError, re.error) as error:
+                    raise RuleFileError(f"{rule.file}: patterns.{spec.name}.tokens: {_matcher_problem(error)}") from None
 
     def find(self, doc: Doc) -> FoundSets:
         sentences = sentence_table(doc)
@@ -246,15 +240,13 @@ class PatternIndex:
         offsets: list[int] = []
         ends: list[int] = []
         if len(doc):
-            correct_placeholders(doc, placeholder_positions(doc))
             starts, lengths = doc.to_array([IDX, LENGTH]).T
             offsets, ends = starts.tolist(), (starts + lengths).tolist()
 
         def match(start: int, end: int) -> Match:
             return Match(offsets[start], ends[end - 1], start, end, token_sentence[start])
 
-        found = [*self.phrase_matcher(doc), *(match for matcher in self.word_matchers.values() if len(matcher)
-                                              for match in matcher(doc)),
+        found = [*self.phrase_matcher(doc), *self.token_matcher(doc),
                  *(self.matcher(doc) if len(self.matcher) else ())] if len(doc) else []
         for match_id, start, end in found:
             base.setdefault(strings[match_id], []).append(match(start, end))
@@ -265,54 +257,6 @@ class PatternIndex:
                 if span is not None and len(span):
                     base.setdefault(key, []).append(match(span.start, span.end))
         return FoundSets(doc, sentences, token_sentence, base, self.specs)
-
-
-WORD_SEQUENCE_ATTRS = ("LOWER", "ORTH", "LEMMA")
-_WORD_ATTRS = {"LOWER": "LOWER", "ORTH": "ORTH", "TEXT": "ORTH", "LEMMA": "LEMMA"}
-MAX_WORD_SEQUENCES = 2000  # phrases one token pattern may expand to; a larger product stays in the Matcher
-
-
-def _word_sequence(pattern: list) -> tuple[str, list[list[str]]] | None:
-    """(attribute, the words allowed at each position) when a token pattern only says "this word, or one of
-    these words" at every position, all on one of LOWER, ORTH (TEXT) or LEMMA, with no operator: exactly
-    what a PhraseMatcher on that attribute finds. None for anything else."""
-    attr = None
-    words: list[list[str]] = []
-    for token in pattern:
-        if not isinstance(token, dict) or len(token) != 1:
-            return None
-        (name, value), = token.items()
-        this = _WORD_ATTRS.get(name)
-        if this is None or (attr is not None and this != attr):
-            return None
-        attr = this
-        if isinstance(value, str):
-            allowed = [value]
-        elif isinstance(value, dict) and list(value) == ["IN"] and isinstance(value["IN"], list) \
-                and all(isinstance(word, str) for word in value["IN"]):
-            allowed = sorted(set(value["IN"]))
-        else:
-            return None
-        # A phrase pattern is a Doc of one token per word: a word spaCy would hold differently (a LOWER
-        # value that is not lowercase, an empty string) or could never be one token is left to the Matcher.
-        if not allowed or any(not word or (attr == "LOWER" and word.lower() != word) or any(c.isspace() for c in word)
-                              for word in allowed):
-            return None
-        words.append(allowed)
-    if attr is None or not words:
-        return None
-    total = 1
-    for allowed in words:
-        total *= len(allowed)
-    return (attr, words) if total <= MAX_WORD_SEQUENCES else None
-
-
-def _sequence_doc(vocab, attr: str, words: list[str]) -> Doc:
-    """A phrase pattern: one token per word, the words as the attribute's values."""
-    spaces = [False] * len(words)
-    if attr == "LEMMA":
-        return Doc(vocab, words=words, spaces=spaces, lemmas=words)
-    return Doc(vocab, words=words, spaces=spaces)
 
 
 def _as_lemmatized(token: dict) -> dict:
@@ -326,8 +270,6 @@ def _as_lemmatized(token: dict) -> dict:
         words = lemma["IN"]
         return {**token, "LEMMA": {**lemma, "IN": sorted({*map(str, words), *(lookup_lemma(str(w)) for w in words)})}}
     return token
-
-
 
 
 REGEX_TIMEOUT = 1.0  # seconds one rule expression may spend on one draft

@@ -23,7 +23,7 @@ _PATTERNS = (
     ("variable", r"(?<![\w\[])\[(?!\[)[A-Za-z][\w .'/&:-]{0,60}\](?![(\[:\]])"),
 )
 PLACEHOLDER_RE = re.compile("|".join(f"(?P<{kind}{n}>{p})" for n, (kind, p) in enumerate(_PATTERNS)), re.S)
-_OPENING = re.compile(r"[{\[<%$@]")  # every pattern above starts with one of these: a quick "none here"
+_OPENING = re.compile(r"[{\[<%$@]")  # every pattern above starts with one of these
 
 _NAME_NOISE = re.compile(r"^\$?\w+->|\?\?.*$|\|.*$|\bor\b.*$", re.S)
 _DELIMITERS = "{}[]<>%$#/!^~-=@ "
@@ -40,10 +40,17 @@ class Placeholder:
 
 
 def find_placeholders(text: str) -> list[Placeholder]:
-    if not _OPENING.search(text):
-        return []
+    """What ``PLACEHOLDER_RE.finditer`` finds, tried only where an opening character is: the alternation
+    tried at every character of a draft cost ten times as much."""
     found = []
-    for match in PLACEHOLDER_RE.finditer(text):
+    end = 0
+    for opening in _OPENING.finditer(text):
+        if opening.start() < end:
+            continue
+        match = PLACEHOLDER_RE.match(text, opening.start())
+        if match is None:
+            continue
+        end = match.end()
         kind = next(key for key, value in match.groupdict().items() if value is not None).rstrip("0123456789")
         name = placeholder_name(match.group()) if kind == "variable" else ""
         if kind == "variable" and not name:
