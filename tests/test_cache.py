@@ -7,6 +7,10 @@ import dataclasses
 import json
 import multiprocessing
 import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +34,8 @@ DRAFTS = {
     "template.j2": "Hi {{ first_name }},\n\nJust checking in on the quote. Thoughts?\n",
 }
 FINGERPRINT = config_fingerprint(DEFAULT_SETTINGS)
+EXAMPLES = Path(__file__).parent.parent / "examples"
+THREADS = Path(__file__).parent / "threads"
 
 
 @pytest.fixture(scope="module")
@@ -210,3 +216,63 @@ def test_cli_rerun_reads_the_cache_and_survives_a_corrupt_entry(tmp_path):
     uncached = run_cli(str(drafts), "--format", "json", "--no-cache",
                        env={"FOLLOWUP_LINT_CACHE_DIR": str(tmp_path / "none")})
     assert uncached.stdout == first.stdout and not (tmp_path / "none").exists()
+
+
+def sequence_run(*args: str, cache_dir) -> tuple[str, bool]:
+    """The CLI in a fresh process: (its JSON report, whether it imported spaCy)."""
+    code = (
+        "import json, sys\n"
+        "from followup_lint.cli import main\n"
+        f"try:\n    main({list(args)!r})\nexcept SystemExit as exit:\n    assert exit.code in (0, 1), exit.code\n"
+        "sys.stdout.flush()\n"
+        "print('\\nspacy imported' if 'spacy' in sys.modules else '\\nspacy not imported', file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120, text=True,
+                            env={**os.environ, "FOLLOWUP_LINT_CACHE_DIR": str(cache_dir)})
+    assert result.returncode == 0, result.stderr
+    return result.stdout, result.stderr.strip().endswith("spacy imported")
+
+
+def test_a_plan_rerun_reads_the_cache_until_a_step_file_changes(tmp_path):
+    plans = tmp_path / "sequences"
+    shutil.copytree(EXAMPLES / "sequences", plans)
+    plan = str(plans / "post-demo.sequence.yaml")
+    cache_dir = tmp_path / "cache"
+    first, imported = sequence_run(plan, "--format", "json", cache_dir=cache_dir)
+    assert imported and json.loads(first)["files"][0]["path"] == plan
+    again, imported = sequence_run(plan, "--format", "json", cache_dir=cache_dir)
+    assert (again, imported) == (first, False)
+    step = plans / "post-demo" / "03-case-study.j2"
+    step.write_text("Hi {{ first_name }},\n\nJust checking in to see if you had a chance to read my last email. "
+                    "Any update?\n\nThanks,\n{{ sender_name }}\n")
+    changed, imported = sequence_run(plan, "--format", "json", cache_dir=cache_dir)
+    uncached, _ = sequence_run(plan, "--format", "json", "--no-cache", cache_dir=tmp_path / "unused")
+    assert imported and changed == uncached != first
+    assert not (tmp_path / "unused").exists()
+
+
+def test_a_thread_is_cached_per_sender(tmp_path):
+    thread = str(THREADS / "demo-thread.mbox")
+    cache_dir = tmp_path / "cache"
+    first, _ = sequence_run(thread, "--format", "json", cache_dir=cache_dir)
+    again, imported = sequence_run(thread, "--format", "json", cache_dir=cache_dir)
+    assert (again, imported) == (first, False)
+    assert json.loads(first)["files"][0]["path"] == thread and len(list(cache_dir.rglob("*.json"))) == 1
+    uncached_other, _ = sequence_run(thread, "--me", "marty@halden.example", "--format", "json", "--no-cache",
+                                     cache_dir=tmp_path / "unused")
+    other, _ = sequence_run(thread, "--me", "marty@halden.example", "--format", "json", cache_dir=cache_dir)
+    assert other == uncached_other
+
+
+def test_a_sequence_key_covers_every_file_and_the_sender():
+    from followup_lint.cache import sequence_key
+    from followup_lint.sequences.load import load_sequence
+
+    plan = load_sequence(str(EXAMPLES / "sequences" / "post-demo.sequence.yaml"))
+    key = sequence_key(plan, FINGERPRINT)
+    step_path = next(path for path in plan.files if path.endswith("03-case-study.j2"))
+    edited = dataclasses.replace(plan, files={**plan.files, step_path: Source(step_path, "Changed.")})
+    assert sequence_key(edited, FINGERPRINT) != key
+    assert sequence_key(dataclasses.replace(plan, me="someone@example.com"), FINGERPRINT) != key
+    assert sequence_key(plan, config_fingerprint(DEFAULT_SETTINGS.with_cli(ignore=("no-value",)))) != key
+    assert sequence_key(load_sequence(str(EXAMPLES / "sequences" / "post-demo.sequence.yaml")), FINGERPRINT) == key

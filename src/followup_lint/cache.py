@@ -3,7 +3,9 @@
 One JSON file per entry under ``.followup-lint-cache/reports-v1/``, named by a key that covers
 everything a result depends on: the draft's text and file-name suffix (template handling), the
 effective configuration (settings, the contents of extra rule folders, draft metadata) and the tool
-version (the release plus a fingerprint of the installed package's code and built-in rules).
+version (the release plus a fingerprint of the installed package's code and built-in rules). A plan's
+or thread's reports are one entry, keyed by every file the sequence read and by whose messages are the
+touches (``--me``).
 
 Writes go to a temporary file in the entry's folder and are moved into place with ``os.replace``, so two
 runs at once (two git hooks) never see half an entry. An entry that cannot be read or does not parse is
@@ -111,6 +113,18 @@ def cache_key(content: bytes, config_fingerprint: str, version: str, *, path: st
     return digest.hexdigest()
 
 
+def sequence_key(sequence: Any, config_fingerprint: str, version: str | None = None) -> str:
+    """The key of a plan's or thread's reports: every file it read (path, encoding and text), whose
+    messages are the touches (``me``), the configuration and the tool version."""
+    parts = [f"sequence\0{sequence.kind}\0{sequence.path}\0{sequence.me or ''}"]
+    for path in sorted(sequence.files):
+        source = sequence.files[path]
+        parts.append(f"file\0{path}\0{source.encoding}\0{source.bom!r}\0{source.newline!r}\0{len(source.text)}\0")
+        parts.append(source.text)
+    content = "".join(parts).encode("utf-8", "surrogatepass")
+    return cache_key(content, config_fingerprint, version or tool_version())
+
+
 def source_key(source: Source, config_fingerprint: str, version: str | None = None) -> str:
     content = source.text.encode("utf-8", "surrogatepass")
     return cache_key(content, config_fingerprint, version or tool_version(), path=source.path)
@@ -131,30 +145,47 @@ class ReportCache:
 
     def get(self, key: str, *, path: str | None = None, source_text: str = "") -> FileReport | None:
         """The stored report, renamed to `path` and given `source_text`; None when absent or unreadable."""
-        report = self._load(key, source_text)
-        if report is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        if path is not None:
+        report = self._load(key, lambda entry: report_from_dict(entry["report"], source_text=source_text))
+        if report is not None and path is not None:
             report.path = path
         return report
 
-    def _load(self, key: str, source_text: str) -> FileReport | None:
+    def get_sequence(self, key: str, files: Mapping[str, Source]) -> list[FileReport] | None:
+        """A plan's or thread's stored reports, each given its file's text; None when absent or unreadable."""
+
+        def reports(entry: dict) -> list[FileReport]:
+            return [report_from_dict(item, source_text=files[item["path"]].text if item["path"] in files else "")
+                    for item in entry["reports"]]
+
+        return self._load(key, reports)
+
+    def _load(self, key: str, decode: Callable[[dict], Any]) -> Any:
         try:
             with open(self.path_for(key), encoding="utf-8") as handle:
-                data = json.load(handle)
-            if not isinstance(data, dict) or data.get("schema") != SCHEMA or data.get("key") != key:
-                return None
-            return report_from_dict(data["report"], source_text=source_text)
+                entry = json.load(handle)
+            if not isinstance(entry, dict) or entry.get("schema") != SCHEMA or entry.get("key") != key:
+                raise ValueError("not this entry")
+            value = decode(entry)
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-            return None  # absent, half-written by a crashed run, or not ours: a miss; `put` rebuilds it
+            self.misses += 1  # absent, half-written by a crashed run, or not ours: `put` rebuilds it
+            return None
+        self.hits += 1
+        return value
 
     def put(self, key: str, report: FileReport) -> bool:
         """Store a report; returns False when it was not stored (a read error, or the cache is unwritable)."""
-        if report.error or not self.writable:
+        if report.error:
             return False
-        payload = json.dumps({"schema": SCHEMA, "key": key, "report": report.to_dict()}, ensure_ascii=True)
+        return self._store(key, {"report": report.to_dict()})
+
+    def put_sequence(self, key: str, reports: Sequence[FileReport]) -> bool:
+        """Store a plan's or thread's reports, one entry for all of them."""
+        return self._store(key, {"reports": [report.to_dict() for report in reports]})
+
+    def _store(self, key: str, entry: dict[str, Any]) -> bool:
+        if not self.writable:
+            return False
+        payload = json.dumps({"schema": SCHEMA, "key": key, **entry}, ensure_ascii=True)
         target = self.path_for(key)
         try:
             self._prepare(target.parent)

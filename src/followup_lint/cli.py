@@ -184,13 +184,14 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
                 stdin_ids.add(id(source))
             groups.setdefault(settings, []).append((position, source))
             position += 1
-        linted = lint_groups(groups, metadata=metadata, jobs=jobs, use_cache=not no_cache,
+        cache = open_cache() if not no_cache else None
+        linted = lint_groups(groups, metadata=metadata, jobs=jobs, cache=cache,
                              show_diff=show_diff, apply_fix=apply_fix, stdin_ids=stdin_ids)
         from_plans: set[str] = set()
         for position_, path, settings in sequences:  # after --fix, so their positions match the fixed files
             try:
                 read = git_reader(blobs, git_rev, max_bytes) if blobs is not None else None
-                reports = lint_sequence_file(path, settings, me, max_bytes, read)
+                reports = lint_sequence_file(path, settings, me, max_bytes, read, cache)
                 linted = merge_sequence_reports(linted, position_, reports, settings, from_plans)
             except SequenceError as error:
                 click.echo(f"followup-lint: error: {error}", err=True)
@@ -217,17 +218,22 @@ def check(paths, output_format, select, ignore, fail_on, meta, stdin_filename, c
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
-def lint_groups(groups: dict, *, metadata: dict, jobs: int | None, use_cache: bool, show_diff: bool,
+def open_cache():
+    from .cache import ReportCache, default_cache_dir
+
+    return ReportCache(default_cache_dir())
+
+
+def lint_groups(groups: dict, *, metadata: dict, jobs: int | None, cache, show_diff: bool,
                 apply_fix: bool, stdin_ids: set[int]) -> list:
-    """Lint each group of sources sharing settings, through the cache and a pool of workers:
-    [(position, report, settings)]."""
+    """Lint each group of sources sharing settings, through the cache (None: uncached) and a pool of
+    workers: [(position, report, settings)]."""
     from .api import configured_rules
-    from .cache import ReportCache, config_fingerprint, default_cache_dir, lint_through_cache
+    from .cache import config_fingerprint, lint_through_cache
     from .parallel import LintPool, available_cpus, default_jobs
 
     total = sum(len(members) for members in groups.values())
     workers = default_jobs(total) if jobs is None else (jobs or available_cpus())
-    cache = ReportCache(default_cache_dir()) if use_cache else None
     linted = []
     with LintPool(workers) as pool:
         for settings, members in groups.items():
@@ -246,10 +252,24 @@ def lint_groups(groups: dict, *, metadata: dict, jobs: int | None, use_cache: bo
     return linted
 
 
-def lint_sequence_file(path: str, settings, me: str | None, max_bytes: int, read=None) -> list:
-    from .sequences.run import lint_sequence, load_sequence
+def lint_sequence_file(path: str, settings, me: str | None, max_bytes: int, read=None, cache=None) -> list:
+    """A plan's or thread's reports, from the cache when none of its files changed."""
+    from .sequences.load import load_sequence
 
-    return lint_sequence(load_sequence(path, me=me, max_bytes=max_bytes, read=read), settings).reports
+    sequence = load_sequence(path, me=me, max_bytes=max_bytes, read=read)
+    if cache is not None:
+        from .cache import config_fingerprint, sequence_key
+
+        key = sequence_key(sequence, config_fingerprint(settings))
+        reports = cache.get_sequence(key, sequence.files)
+        if reports is not None:
+            return reports
+    from .sequences.run import lint_sequence
+
+    reports = lint_sequence(sequence, settings).reports
+    if cache is not None:
+        cache.put_sequence(key, reports)
+    return reports
 
 
 def merge_sequence_reports(linted: list, position: int, reports: list, settings, from_plans: set[str]) -> list:

@@ -15,11 +15,12 @@ from importlib import import_module
 from typing import Any
 
 __all__ = ["SequenceError", "is_sequence_path", "lint_sequence_path", "lint_sequence_text", "lint_sequence",
-           "load_plan", "load_thread"]
+           "load_plan", "load_sequence", "load_thread"]
 
 _LAZY = {
-    "SequenceError": "model", "is_sequence_path": "run", "lint_sequence_path": "run",
+    "SequenceError": "model", "is_sequence_path": "load", "lint_sequence_path": "run",
     "lint_sequence_text": "run", "lint_sequence": "run", "load_plan": "plan_file", "load_thread": "threads",
+    "load_sequence": "load",
 }
 
 

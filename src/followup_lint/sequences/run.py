@@ -9,9 +9,7 @@ each naming the step and the plan line that uses it. ``SequenceResult`` keeps th
 from __future__ import annotations
 
 import dataclasses
-import functools
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,15 +24,15 @@ from ..lint import Linter, make_finding
 from ..matching import is_word
 from ..metrics import measure
 from ..parse import parse_many
-from ..read import DEFAULT_MAX_BYTES, InputError, Source, read_path
+from ..read import DEFAULT_MAX_BYTES, InputError, Source
 from ..ruleset import Rule
 from ..suppressions import read_suppressions, split_suppressed
 from ..textmap import LineIndex, TextMap
 from ..token_facts import is_placeholder
 from . import checks as sequence_checks
 from .model import Sequence, SequenceError, Step
-from .plan_file import is_plan_path, load_plan
-from .threads import is_mailbox_path, load_thread
+from .load import load_sequence
+from .plan_file import load_plan
 
 BREAKUP_SET = "premature-breakup:breakup"
 SUPERSEDED = {"premature-breakup": "breakup-too-early"}  # a step rule that a sequence rule says better
@@ -81,30 +79,6 @@ class SequenceResult:
     @property
     def findings(self) -> list[Located]:
         return [*self.overall, *(item for step in self.steps for item in step.findings)]
-
-
-def is_sequence_path(path: str) -> bool:
-    """A plan (`*.sequence.yaml`) or a mailbox (`.mbox`); a folder of .eml files is a thread only when asked."""
-    return is_plan_path(path) or is_mailbox_path(path)
-
-
-def load_sequence(path: str, *, me: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                  read: Callable[[str], Source] | None = None) -> Sequence:
-    """A plan (with its step files), a mailbox or a folder of .eml files. ``read`` (path -> Source) reads a
-    plan and its step files from elsewhere than the working tree (``--git-rev``); threads are always read
-    from the working tree."""
-    if is_plan_path(path):
-        read = read or functools.partial(read_path, max_bytes=max_bytes)
-        try:
-            source = read(path)
-        except InputError as error:
-            raise SequenceError(str(error)) from None
-        return load_plan(source, max_bytes=max_bytes, read=read)
-    if os.path.isdir(path) or is_mailbox_path(path):
-        return load_thread(path, me=me, max_bytes=max_bytes)
-    if not os.path.exists(path):
-        raise SequenceError(f"{path}: no such file")
-    raise SequenceError(f"{path}: not a sequence (expected a *.sequence.yaml plan, an .mbox file or a folder of .eml files)")
 
 
 def effective_settings(path: str | None, *, settings: Settings | None = None, config_file: str | None = None,
