@@ -19,26 +19,11 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
 
-from .parse import SENTENCE_STARTS, doc_text, get_pipeline, lookup_lemma, make_pattern_doc
-from .token_facts import PLACEHOLDER_TAG, counts_as_word
+from .parse import SENTENCE_TABLE, doc_text, get_pipeline, lookup_lemma, make_pattern_doc
+from .sentences import Sentence, build_table
+from .token_facts import PLACEHOLDER_TAG, TEMPLATE_TAG, counts_as_word
 from .token_matcher import TokenMatcher, Unsupported
 from .ruleset import SET_REFERENCE_RE, PatternSet, Rule, RuleFileError
-
-
-@dataclass(frozen=True)
-class Sentence:
-    index: int
-    start_token: int
-    end_token: int
-    start: int
-    end: int
-    words: int
-    is_question: bool
-    is_greeting: bool = False
-
-    @property
-    def is_content(self) -> bool:
-        return self.words > 0 and not self.is_greeting
 
 
 @dataclass(frozen=True)
@@ -54,52 +39,18 @@ def is_word(token) -> bool:
     return counts_as_word(token.text, token.tag_, token.is_punct, token.is_space)
 
 
-GREETING_WORDS = frozenset({"hi", "hello", "hey", "dear", "morning", "afternoon", "evening", "greetings", "hiya",
-                            "howdy", "good", "yo", "hallo", "bonjour", "hola", "g'day"})
-
-
-def sentence_spans(doc: Doc):
-    starts = doc.user_data.get(SENTENCE_STARTS)
-    if starts is None:
-        return [(span.start, span.end) for span in doc.sents]
-    if len(doc) and (not starts or starts[0] != 0):  # leading space before the first start: every token in one
-        starts = [0, *starts]
-    return list(zip(starts, [*starts[1:], len(doc)]))
-
-
 def sentence_table(doc: Doc) -> list[Sentence]:
+    """The sentence component's table; built here for a Doc that did not go through the pipeline."""
+    table = doc.user_data.get(SENTENCE_TABLE)
+    if table is not None:
+        return table
     if not len(doc):
         return []
     space, punct, tags, orths, offsets = doc.to_array([IS_SPACE, IS_PUNCT, TAG, ORTH, IDX]).T.tolist()
     strings = doc.vocab.strings
-    texts = [strings[orth] for orth in orths]
-    placeholder = strings.add(PLACEHOLDER_TAG)
-    tag_names = {tag: strings[tag] for tag in set(tags)}
-    words = [_counts_as_word(text, tag_names[tag], is_punct, is_space)
-             for tag, is_punct, is_space, text in zip(tags, punct, space, texts)]
-    table: list[Sentence] = []
-    for first, last in sentence_spans(doc):
-        tokens = [i for i in range(first, last) if not space[i]]
-        if not tokens:
-            continue
-        count = sum(words[i] for i in tokens)
-        question = any("?" in texts[i] for i in tokens[-3:] if punct[i])
-        greeting = not any(s.words for s in table) and _is_greeting(
-            count, texts[tokens[0]], texts[tokens[-1]], tags[tokens[0]] == placeholder)
-        end = tokens[-1]
-        table.append(Sentence(len(table), first, last, offsets[tokens[0]], offsets[end] + len(texts[end]),
-                              count, question, greeting))
-    return table
-
-
-_counts_as_word = functools.lru_cache(maxsize=1 << 16)(counts_as_word)  # a draft repeats most of its words
-
-
-def _is_greeting(words: int, first: str, last: str, starts_with_placeholder: bool) -> bool:
-    """"Hi Sam," / "Dear Ms. Novak," / "{{first_name}}," on the first line."""
-    if words > 5 or last not in (",", ":", "!", "-", "—"):
-        return words == 1 and starts_with_placeholder
-    return first.lower() in GREETING_WORDS or starts_with_placeholder
+    spans = [(span.start, span.end) for span in doc.sents]
+    return build_table(spans, [strings[orth] for orth in orths], tags, space, punct, offsets,
+                       placeholder=strings.add(PLACEHOLDER_TAG), template=strings.add(TEMPLATE_TAG))
 
 
 class FoundSets:

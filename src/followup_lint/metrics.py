@@ -8,7 +8,7 @@ from typing import Any
 from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH, TAG
 from spacy.tokens import Doc
 
-from .matching import Sentence
+from .sentences import Sentence
 from .parse import doc_text
 from .token_facts import FIRST_PERSON_TAG, PLACEHOLDER_TAG, SECOND_PERSON_TAG, TEMPLATE_TAG
 

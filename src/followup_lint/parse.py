@@ -16,13 +16,15 @@ import numpy
 import spacy
 from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_QUOTE, IS_SPACE, LEMMA, LIKE_NUM, LOWER, ORTH, SENT_START, TAG
 from spacy.language import Language
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
 from .placeholders import find_placeholders
+from .sentences import build_table, spans_from_starts
 from .token_facts import FIRST_PERSON_TAG, PLACEHOLDER_TAG, SECOND_PERSON_TAG, TEMPLATE_TAG, WORD_TAG
 
 PLACEHOLDER_NORM = "__placeholder__"
-SENTENCE_STARTS = "followup_lint.sentence_starts"
+SENTENCE_TABLE = "followup_lint.sentence_table"
 DOC_TEXT = "followup_lint.text"
 SENTENCE_END = frozenset({".", "!", "?", "…", "!!", "!!!", "?!", "!?", "??", "...", "?!?"})
 LINE_END_BREAKS = frozenset({".", "!", "?", "…", ",", ":", ";", ")", "...", "!!", "?!"})
@@ -32,6 +34,7 @@ FIRST_PERSON = ("i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "o
 SECOND_PERSON = ("you", "your", "yours", "yourself", "yourselves", "ya", "y'all", "u", "ur")
 # Formulaic closers that use a first-person word without being about the sender.
 FORMULAIC_FIRST_PERSON = (("let", "me", "know"),)
+NOT_A_PERSON = ("US", "U")  # as written: the country, the letter
 
 # Token facts live in the TAG attribute, which a blank pipeline leaves empty: the Matcher reads it at C
 # speed (rule patterns say {TAG: FIRST_PERSON}). A placeholder's name is its LEMMA.
@@ -67,39 +70,45 @@ def merge_placeholders(doc: Doc) -> Doc:
 
 @Language.component("followup_person")
 def mark_person(doc: Doc) -> Doc:
-    """Tag every token: FIRST_PERSON, SECOND_PERSON or WORD (placeholders keep their tags), vectorised."""
+    """Tag every token: FIRST_PERSON, SECOND_PERSON or WORD (placeholders keep their tags)."""
     if not len(doc):
         return doc
     strings = doc.vocab.strings
-    lower, orth, tags = doc.to_array([LOWER, ORTH, TAG]).T
-    first = numpy.isin(lower, _hashes(strings, FIRST_PERSON)) & (orth != strings.add("US"))
-    second = numpy.isin(lower, _hashes(strings, SECOND_PERSON)) & (orth != strings.add("U"))
+    first, second, word = (strings.add(tag) for tag in (FIRST_PERSON_TAG, SECOND_PERSON_TAG, WORD_TAG))
+    person = _person_by_lower(first, second)
+    not_a_person = _hash_set(NOT_A_PERSON)  # "US" the country, "U" the letter
+    lowers, orths, tags = doc.to_array([LOWER, ORTH, TAG]).T.tolist()
+    tags = [tag or (word if orth in not_a_person else person.get(lower, word))
+            for lower, orth, tag in zip(lowers, orths, tags)]
     for phrase in FORMULAIC_FIRST_PERSON:
-        ids = _hashes(strings, phrase)
-        size = len(ids)
-        if len(doc) >= size:
-            windows = numpy.lib.stride_tricks.sliding_window_view(lower, size)
-            for start in numpy.flatnonzero((windows == ids).all(axis=1)):
-                first[start:start + size] = False
-    untagged = tags == 0
-    tags = numpy.where(untagged, strings.add(WORD_TAG), tags)
-    tags[untagged & first] = strings.add(FIRST_PERSON_TAG)
-    tags[untagged & second] = strings.add(SECOND_PERSON_TAG)
-    doc.from_array([TAG], tags.reshape(-1, 1).astype("uint64"))
+        ids = [hash_string(part) for part in phrase]
+        for start in _occurrences(lowers, ids):
+            tags[start:start + len(ids)] = [word if tag == first else tag for tag in tags[start:start + len(ids)]]
+    doc.from_array([TAG], numpy.array(tags, dtype="uint64").reshape(-1, 1))
     return doc
 
 
-@functools.lru_cache(maxsize=16)
-def _hashes_cached(words: tuple[str, ...]):
-    from spacy.strings import hash_string
+def _occurrences(values: list[int], run: list[int]):
+    """Where `run` starts in `values`."""
+    start = -1
+    while True:
+        try:
+            start = values.index(run[0], start + 1)
+        except ValueError:
+            return
+        if values[start:start + len(run)] == run:
+            yield start
 
-    return numpy.array([hash_string(word) for word in words], dtype="uint64")
+
+@functools.lru_cache(maxsize=4)
+def _person_by_lower(first: int, second: int) -> dict[int, int]:
+    """LOWER hash -> the person tag's hash, for the words of each grammatical person."""
+    return {**{hash_string(w): second for w in SECOND_PERSON}, **{hash_string(w): first for w in FIRST_PERSON}}
 
 
-def _hashes(strings, words) -> numpy.ndarray:
-    for word in words:
-        strings.add(word)
-    return _hashes_cached(tuple(words))
+@functools.lru_cache(maxsize=4)
+def _hash_set(words: tuple[str, ...]) -> frozenset[int]:
+    return frozenset(hash_string(word) for word in words)
 
 
 class _Columns:
@@ -121,7 +130,7 @@ def set_sentence_starts(doc: Doc) -> Doc:
     """Sentences end at . ! ?, at a paragraph break, and at a line break after punctuation or before a
     capital or a bullet; a bulleted list introduced by a colon stays in the sentence that introduces it."""
     if not len(doc):
-        doc.user_data[SENTENCE_STARTS] = []
+        doc.user_data[SENTENCE_TABLE] = []
         return doc
     tokens = _Columns(doc)
     text = tokens.text
@@ -162,7 +171,9 @@ def set_sentence_starts(doc: Doc) -> Doc:
             seen_end = False
         last_content = index
     doc.from_array([SENT_START], numpy.array(marks, dtype="int64").astype("uint64").reshape(-1, 1))
-    doc.user_data[SENTENCE_STARTS] = starts  # read by matching.sentence_table: faster than doc.sents
+    doc.user_data[SENTENCE_TABLE] = build_table(  # read by matching.sentence_table
+        spans_from_starts(starts, len(doc)), text, tokens.tag, tokens.space, tokens.punct, tokens.idx,
+        placeholder=doc.vocab.strings.add(PLACEHOLDER_TAG), template=tokens.template)
     return doc
 
 
