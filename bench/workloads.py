@@ -112,7 +112,7 @@ def cold_phases(path: str) -> dict:
     lap("load and validate the rule files")
     from followup_lint.api import linter_for
     linter_for(DEFAULT_SETTINGS)
-    lap("compile the patterns (Matcher, PhraseMatcher, regexes)")
+    lap("compile the patterns (token matcher, PhraseMatcher, regexes)")
     from followup_lint.api import lint_paths
     lint_paths([path])
     lap("first lint (includes the syllable dictionary for the reading grade)")
@@ -164,7 +164,7 @@ def stage_costs(paths_file: str) -> dict:
             originals.append((module, name, getattr(module, name)))
             setattr(module, name, timed(label, getattr(module, name), key))
     find = PatternIndex.find
-    PatternIndex.find = timed("matching (Matcher, PhraseMatcher, regexes, sentences)", find)
+    PatternIndex.find = timed("matching (token matcher, PhraseMatcher, regexes)", find)
     started = time.perf_counter()
     api.lint_sources(sources)
     total = time.perf_counter() - started
