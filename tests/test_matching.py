@@ -183,3 +183,29 @@ def test_patterns_on_one_attribute(pattern):
 def test_what_the_token_matcher_does_not_read_is_refused(pattern):
     with pytest.raises(Unsupported):
         TokenMatcher(get_pipeline().vocab).add("refused", pattern)
+
+
+def test_unbounded_tokens_walk_each_run_once():
+    """A user pattern with two `*` over a long draft: each run of tokens is walked once per start, not
+    once per position reached (spaCy's Matcher, given the same, takes minutes on 20,000 words)."""
+    from spacy.matcher import Matcher
+
+    class CountingMatcher(TokenMatcher):
+        checked = 0
+
+        def _holds(self, checks, columns, position):
+            CountingMatcher.checked += 1
+            return super()._holds(checks, columns, position)
+
+    pattern = [{"LOWER": "i"}, {"OP": "*"}, {"LOWER": "we"}, {"OP": "*"}, {"LOWER": "call"}]
+    mine, spacy_matcher = CountingMatcher(get_pipeline().vocab), Matcher(get_pipeline().vocab)
+    mine.add("stars", pattern)
+    spacy_matcher.add("stars", [pattern])
+    short = parse("i we we call we call")
+    assert longest_at_each_start(mine(short)) == longest_at_each_start(spacy_matcher(short)) == {
+        (short.vocab.strings["stars"], 0): 6}
+    words = 3000
+    doc = parse("i " + "we " * words + "call")
+    CountingMatcher.checked = 0
+    assert mine(doc) == [(doc.vocab.strings["stars"], 0, words + 2)]
+    assert CountingMatcher.checked < 5 * words

@@ -147,7 +147,10 @@ class TokenMatcher:
         reached = {start}
         for token in tokens:
             following = set()
-            for position in reached:
+            unbounded, walked_to = token.high is None, -1
+            for position in (sorted(reached) if unbounded else reached):
+                if unbounded and position < walked_to:  # inside a run already walked: nothing new
+                    continue
                 if token.low == 0:
                     following.add(position)
                 count = 0
@@ -156,6 +159,7 @@ class TokenMatcher:
                     count += 1
                     if count >= token.low:
                         following.add(position)
+                walked_to = position
             if not following:
                 return None
             reached = following
