@@ -49,6 +49,11 @@ class _Pattern:
     key: int
     tokens: tuple[_Token, ...]
     needs: tuple[tuple[int, frozenset], ...]  # (column, values): a token it cannot match without
+    # One token whose only check is the one its starts are looked up by: every start is a match.
+    one_looked_up_token: bool = False
+    # (column, values) the token right after a start must have, when the second token follows the first
+    # directly: a start whose next token lacks them is no match, without walking.
+    next_token: tuple[int, frozenset] | None = None
 
 
 class _Columns:
@@ -87,8 +92,12 @@ class TokenMatcher:
             raise Unsupported("the first token is optional")
         number = len(self._patterns)
         needs = tuple(need for token in tokens[1:] if token.low for need in self._values(token)[:1])
-        self._patterns.append(_Pattern(self.vocab.strings.add(key), tokens, needs))
         entries = self._values(tokens[0])
+        first_is_one = tokens[0].low == tokens[0].high == 1
+        next_token = (self._values(tokens[1])[:1] or [None])[0] if first_is_one and len(tokens) > 1 and tokens[1].low \
+            else None
+        one_looked_up_token = first_is_one and len(tokens) == 1 and len(tokens[0].checks) == 1 and bool(entries)
+        self._patterns.append(_Pattern(self.vocab.strings.add(key), tokens, needs, one_looked_up_token, next_token))
         if not entries:
             self._anywhere.append(number)
             return
@@ -116,6 +125,13 @@ class TokenMatcher:
             pattern = self._patterns[number]
             if any(values.isdisjoint(columns.values_in(column)) for column, values in pattern.needs):
                 continue
+            if pattern.one_looked_up_token:
+                found += [(pattern.key, start, start + 1) for start in starts]
+                continue
+            if pattern.next_token is not None:
+                column, values = pattern.next_token
+                following = columns.lists[column]
+                starts = [start for start in starts if start + 1 < length and following[start + 1] in values]
             for start in starts:
                 end = self._longest_end(pattern.tokens, columns.lists, start, length)
                 if end is not None:
