@@ -231,3 +231,17 @@ def lint_through_cache(sources: Sequence[Source], lint: Callable[[list[Source]],
             cache.put(keys[index], report)
             reports[index] = report
     return [report for report in reports if report is not None]
+
+
+def lint_sequence_through_cache(sequence: Any, lint: Callable[[Any], list[FileReport]], *,
+                                cache: ReportCache | None, config_fingerprint: str) -> list[FileReport]:
+    """A plan's or thread's reports: from `cache` when none of its files changed, else from `lint` (called
+    with the sequence, e.g. ``sequences.run.lint_sequence``), which are then stored."""
+    if cache is None:
+        return lint(sequence)
+    key = sequence_key(sequence, config_fingerprint)
+    reports = cache.get_sequence(key, sequence.files)
+    if reports is None:
+        reports = lint(sequence)
+        cache.put_sequence(key, reports)
+    return reports

@@ -254,22 +254,16 @@ def lint_groups(groups: dict, *, metadata: dict, jobs: int | None, cache, show_d
 
 def lint_sequence_file(path: str, settings, me: str | None, max_bytes: int, read=None, cache=None) -> list:
     """A plan's or thread's reports, from the cache when none of its files changed."""
+    from .cache import config_fingerprint, lint_sequence_through_cache
     from .sequences.load import load_sequence
 
+    def lint(sequence) -> list:
+        from .sequences.run import lint_sequence  # spaCy: only when the cache cannot answer
+
+        return lint_sequence(sequence, settings).reports
+
     sequence = load_sequence(path, me=me, max_bytes=max_bytes, read=read)
-    if cache is not None:
-        from .cache import config_fingerprint, sequence_key
-
-        key = sequence_key(sequence, config_fingerprint(settings))
-        reports = cache.get_sequence(key, sequence.files)
-        if reports is not None:
-            return reports
-    from .sequences.run import lint_sequence
-
-    reports = lint_sequence(sequence, settings).reports
-    if cache is not None:
-        cache.put_sequence(key, reports)
-    return reports
+    return lint_sequence_through_cache(sequence, lint, cache=cache, config_fingerprint=config_fingerprint(settings))
 
 
 def merge_sequence_reports(linted: list, position: int, reports: list, settings, from_plans: set[str]) -> list:

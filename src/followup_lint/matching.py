@@ -13,15 +13,15 @@ import re
 from dataclasses import dataclass
 
 import regex
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, TAG
+from spacy.attrs import IDX, LENGTH
 from spacy.errors import MatchPatternError
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
 
 from .parse import SENTENCE_TABLE, doc_text, get_pipeline, lookup_lemma, make_pattern_doc
-from .sentences import Sentence, build_table
-from .token_facts import PLACEHOLDER_TAG, TEMPLATE_TAG, counts_as_word
+from .sentences import Sentence
+from .token_facts import counts_as_word
 from .token_matcher import TokenMatcher, Unsupported
 from .ruleset import SET_REFERENCE_RE, PatternSet, Rule, RuleFileError
 
@@ -40,17 +40,8 @@ def is_word(token) -> bool:
 
 
 def sentence_table(doc: Doc) -> list[Sentence]:
-    """The sentence component's table; built here for a Doc that did not go through the pipeline."""
-    table = doc.user_data.get(SENTENCE_TABLE)
-    if table is not None:
-        return table
-    if not len(doc):
-        return []
-    space, punct, tags, orths, offsets = doc.to_array([IS_SPACE, IS_PUNCT, TAG, ORTH, IDX]).T.tolist()
-    strings = doc.vocab.strings
-    spans = [(span.start, span.end) for span in doc.sents]
-    return build_table(spans, [strings[orth] for orth in orths], tags, space, punct, offsets,
-                       placeholder=strings.add(PLACEHOLDER_TAG), template=strings.add(TEMPLATE_TAG))
+    """The table the sentence component built (``parse.set_sentence_starts``) while splitting sentences."""
+    return doc.user_data[SENTENCE_TABLE]
 
 
 class FoundSets:

@@ -36,8 +36,8 @@ SECOND_PERSON = ("you", "your", "yours", "yourself", "yourselves", "ya", "y'all"
 FORMULAIC_FIRST_PERSON = (("let", "me", "know"),)
 NOT_A_PERSON = ("US", "U")  # as written: the country, the letter
 
-# Token facts live in the TAG attribute, which a blank pipeline leaves empty: the Matcher reads it at C
-# speed (rule patterns say {TAG: FIRST_PERSON}). A placeholder's name is its LEMMA.
+# Token facts live in the TAG attribute, which a blank pipeline leaves empty: rule patterns read it like any
+# other attribute ({TAG: FIRST_PERSON}). A placeholder's name is its LEMMA.
 _PERSON = {FIRST_PERSON_TAG: "first", SECOND_PERSON_TAG: "second"}
 
 # Read-only conveniences for Python code; patterns should use TAG.
@@ -68,20 +68,25 @@ def merge_placeholders(doc: Doc) -> Doc:
     return doc
 
 
+# As hashes, which is what token columns hold: LOWER -> the person's TAG, the formulaic phrases (LOWER),
+# the exceptions (ORTH).
+_PERSON_BY_LOWER = {**{hash_string(word): hash_string(SECOND_PERSON_TAG) for word in SECOND_PERSON},
+                    **{hash_string(word): hash_string(FIRST_PERSON_TAG) for word in FIRST_PERSON}}
+_FORMULAIC_IDS = [[hash_string(word) for word in phrase] for phrase in FORMULAIC_FIRST_PERSON]
+_NOT_A_PERSON_IDS = frozenset(hash_string(word) for word in NOT_A_PERSON)
+
+
 @Language.component("followup_person")
 def mark_person(doc: Doc) -> Doc:
     """Tag every token: FIRST_PERSON, SECOND_PERSON or WORD (placeholders keep their tags)."""
     if not len(doc):
         return doc
     strings = doc.vocab.strings
-    first, second, word = (strings.add(tag) for tag in (FIRST_PERSON_TAG, SECOND_PERSON_TAG, WORD_TAG))
-    person = _person_by_lower(first, second)
-    not_a_person = _hash_set(NOT_A_PERSON)  # "US" the country, "U" the letter
+    first, _, word = (strings.add(tag) for tag in (FIRST_PERSON_TAG, SECOND_PERSON_TAG, WORD_TAG))
     lowers, orths, tags = doc.to_array([LOWER, ORTH, TAG]).T.tolist()
-    tags = [tag or (word if orth in not_a_person else person.get(lower, word))
+    tags = [tag or (word if orth in _NOT_A_PERSON_IDS else _PERSON_BY_LOWER.get(lower, word))
             for lower, orth, tag in zip(lowers, orths, tags)]
-    for phrase in FORMULAIC_FIRST_PERSON:
-        ids = [hash_string(part) for part in phrase]
+    for ids in _FORMULAIC_IDS:
         for start in _occurrences(lowers, ids):
             tags[start:start + len(ids)] = [word if tag == first else tag for tag in tags[start:start + len(ids)]]
     doc.from_array([TAG], numpy.array(tags, dtype="uint64").reshape(-1, 1))
@@ -100,17 +105,6 @@ def _occurrences(values: list[int], run: list[int]):
             yield start
 
 
-@functools.lru_cache(maxsize=4)
-def _person_by_lower(first: int, second: int) -> dict[int, int]:
-    """LOWER hash -> the person tag's hash, for the words of each grammatical person."""
-    return {**{hash_string(w): second for w in SECOND_PERSON}, **{hash_string(w): first for w in FIRST_PERSON}}
-
-
-@functools.lru_cache(maxsize=4)
-def _hash_set(words: tuple[str, ...]) -> frozenset[int]:
-    return frozenset(hash_string(word) for word in words)
-
-
 class _Columns:
     """What the sentence splitter reads of each token, as plain lists (one ``to_array`` call instead of a
     Token object per access)."""
@@ -121,7 +115,7 @@ class _Columns:
         strings = doc.vocab.strings
         self.text = [strings[orth] for orth in orths]
         self.lower_word = [a and b for a, b in zip(alpha, lower)]
-        self.template = strings.add(TEMPLATE_TAG)
+        self.placeholder, self.template = strings.add(PLACEHOLDER_TAG), strings.add(TEMPLATE_TAG)
         self.doc_text = doc_text(doc)
 
 
@@ -173,7 +167,7 @@ def set_sentence_starts(doc: Doc) -> Doc:
     doc.from_array([SENT_START], numpy.array(marks, dtype="int64").astype("uint64").reshape(-1, 1))
     doc.user_data[SENTENCE_TABLE] = build_table(  # read by matching.sentence_table
         spans_from_starts(starts, len(doc)), text, tokens.tag, tokens.space, tokens.punct, tokens.idx,
-        placeholder=doc.vocab.strings.add(PLACEHOLDER_TAG), template=tokens.template)
+        placeholder=tokens.placeholder, template=tokens.template)
     return doc
 
 

@@ -31,6 +31,11 @@ FLAG_BITS = 64  # attribute ids below this are lexeme flags (IS_ALPHA, LIKE_NUM,
 EQ, NE, IN, NOT_IN, REGEX = range(5)  # what a check asks of a column
 SET_OPERATORS = {"IN": IN, "NOT_IN": NOT_IN}
 _RANGE = re.compile(r"\{(\d*)(,?)(\d*)\}")
+_RANKS = {SENT_START: 0, TAG: 1}  # how telling a check's column is, after word columns, before flags
+
+
+def _rank(attr: int) -> int:
+    return _RANKS.get(attr, -1 if attr >= FLAG_BITS else len(_RANKS))
 
 
 class Unsupported(ValueError):
@@ -91,29 +96,28 @@ class TokenMatcher:
         if not tokens or tokens[0].low == 0:
             raise Unsupported("the first token is optional")
         number = len(self._patterns)
-        needs = tuple(need for token in tokens[1:] if token.low for need in self._values(token)[:1])
-        entries = self._values(tokens[0])
+        entry = self._telling(tokens[0])
         first_is_one = tokens[0].low == tokens[0].high == 1
-        next_token = (self._values(tokens[1])[:1] or [None])[0] if first_is_one and len(tokens) > 1 and tokens[1].low \
-            else None
-        one_looked_up_token = first_is_one and len(tokens) == 1 and len(tokens[0].checks) == 1 and bool(entries)
-        self._patterns.append(_Pattern(self.vocab.strings.add(key), tokens, needs, one_looked_up_token, next_token))
-        if not entries:
+        self._patterns.append(_Pattern(
+            self.vocab.strings.add(key), tokens,
+            needs=tuple(filter(None, (self._telling(token) for token in tokens[1:] if token.low))),
+            one_looked_up_token=first_is_one and len(tokens) == 1 and len(tokens[0].checks) == 1 and bool(entry),
+            next_token=self._telling(tokens[1]) if first_is_one and len(tokens) > 1 and tokens[1].low else None,
+        ))
+        if entry is None:
             self._anywhere.append(number)
             return
-        column, values = entries[0]
+        column, values = entry
         table = self._entries.setdefault(column, {})
         for value in values:
             table.setdefault(value, []).append(number)
 
-    def _values(self, token: _Token) -> list[tuple[int, frozenset]]:
-        """The token's checks that name the values it takes, most telling first: a word's text, lemma or
-        norm, then the sentence start, then TAG, then flags."""
-        ranked = {attr: rank for rank, attr in enumerate((SENT_START, TAG))}
+    def _telling(self, token: _Token) -> tuple[int, frozenset] | None:
+        """(column, values) of the token's most telling check that names the values it takes: a word's text,
+        lemma or norm before the sentence start, before TAG, before a flag. None when no check names any."""
         named = [(column, value if operator == IN else frozenset((value,)))
                  for column, operator, value in token.checks if operator in (EQ, IN)]
-        return sorted(named, key=lambda need: ranked.get(self._attrs[need[0]],
-                                                         -1 if self._attrs[need[0]] >= FLAG_BITS else 2))
+        return min(named, key=lambda need: _rank(self._attrs[need[0]]), default=None)
 
     def __call__(self, doc) -> list[tuple[int, int, int]]:
         length = len(doc)
