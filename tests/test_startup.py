@@ -93,6 +93,21 @@ def test_reading_grade_of_the_corpus_matches_textstat():
     assert not wrong, wrong[:5]
 
 
+def test_reading_grade_matches_textstat_on_text_dense_in_apostrophes_and_sentence_ends():
+    """Word and sentence counts are textstat's expressions applied once per text: contractions, stray quotes,
+    runs of . ! ? and pieces of one or two words are where a rewrite of them would drift."""
+    textstat = pytest.importorskip("textstat")
+    import random
+
+    pieces = [*"ab'’. !?-—\n\t\"é0", " ", " ", "don't", "'s", "'t", "'d", "'ve", "'ll", "'re", "'em", "O'Neil",
+              "...", "?!", "İ", "_", "Zoë"]
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
+    wrong = [text for text in texts if syllables.flesch_kincaid_grade(text) != textstat.flesch_kincaid_grade(text)
+             or syllables.count_syllables(text) != textstat.syllable_count(text)]
+    assert not wrong, wrong[:5]
+
+
 def test_long_runs_without_spaces_are_one_token_and_the_draft_around_them_is_linted():
     """spaCy strips affixes one character at a time, rescanning the rest (quadratic in the run's length);
     a long run of non-letters is kept whole instead. The benchmark's fuzz run times it; here, the shape."""

@@ -114,7 +114,7 @@ class _Columns:
         orths, self.idx, self.tag, self.space, self.punct, self.quote, self.like_num, alpha, lower = columns
         strings = doc.vocab.strings
         self.text = [strings[orth] for orth in orths]
-        self.lower_word = [a and b for a, b in zip(alpha, lower)]
+        self.alpha, self.lower = alpha, lower
         self.placeholder, self.template = strings.add(PLACEHOLDER_TAG), strings.add(TEMPLATE_TAG)
         self.doc_text = doc_text(doc)
 
@@ -127,41 +127,42 @@ def set_sentence_starts(doc: Doc) -> Doc:
         doc.user_data[SENTENCE_TABLE] = []
         return doc
     tokens = _Columns(doc)
-    text = tokens.text
+    text, space, punct, length = tokens.text, tokens.space, tokens.punct, len(doc)
     seen_end = False
     in_list = False
     last_content: int | None = None
     starts: list[int] = []
-    marks = [-1] * len(doc)
-    for index in range(len(doc)):
-        if tokens.space[index]:
-            marks[index] = 1 if index == 0 else -1
+    marks = [-1] * length
+    for index in range(length):
+        word = text[index]
+        if space[index]:
+            if index == 0:
+                marks[0] = 1
             continue
         start = index == 0
-        if index and tokens.space[index - 1] and "\n" in text[index - 1]:
+        if index and space[index - 1] and "\n" in text[index - 1]:
             paragraph = text[index - 1].count("\n") >= 2
-            bullet = text[index] in BULLETS or (tokens.like_num[index] and index + 1 < len(doc)
-                                                and text[index + 1] in ".)")
+            bullet = word in BULLETS or (tokens.like_num[index] and index + 1 < length and text[index + 1] in ".)")
             after_colon = last_content is not None and text[last_content] == ":"
             in_list = bullet and (after_colon or (in_list and not paragraph))
             start = not in_list and (
                 paragraph
                 or (last_content is not None and text[last_content] in LINE_END_BREAKS)
                 or bullet
-                or (text[index][:1].isupper() and not _wrapped_line(tokens, last_content, index - 1))
+                or (word[:1].isupper() and not _wrapped_line(tokens, last_content, index - 1))
                 or tokens.tag[index] == tokens.template
             )
-        elif seen_end and not tokens.punct[index]:
+        elif seen_end and not punct[index]:
             start = True
-        marks[index] = 1 if start else -1
         if start:
+            marks[index] = 1
             starts.append(index)
             seen_end = False
-        if _is_list_number(tokens, index):
+        if word in ".)" and _is_list_number(tokens, index):
             pass
-        elif text[index] in SENTENCE_END or (tokens.punct[index] and text[index][:1] in ".!?" and len(text[index]) > 1):
+        elif word in SENTENCE_END or (punct[index] and word[:1] in ".!?" and len(word) > 1):
             seen_end = True
-        elif not tokens.punct[index] and not tokens.quote[index]:
+        elif not punct[index] and not tokens.quote[index]:
             seen_end = False
         last_content = index
     doc.from_array([SENT_START], numpy.array(marks, dtype="int64").astype("uint64").reshape(-1, 1))
@@ -177,7 +178,7 @@ WRAPPED_LINE = 50  # a line this long that ends inside a sentence was wrapped, n
 def _wrapped_line(tokens: _Columns, last_content: int | None, line_break: int) -> bool:
     """A hard-wrapped line ("... I will try you again on" / "Tuesday at 10"): long, and ending on a
     lowercase word, so a capital on the next line continues the sentence."""
-    if last_content is None or not tokens.lower_word[last_content]:
+    if last_content is None or not (tokens.alpha[last_content] and tokens.lower[last_content]):
         return False
     line_start = tokens.doc_text.rfind("\n", 0, tokens.idx[last_content]) + 1
     return tokens.idx[line_break] - line_start >= WRAPPED_LINE

@@ -7,10 +7,9 @@ Kept apart from parse.py so that modules which only read sentences do not import
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
-from .token_facts import PLACEHOLDER_TAG, TEMPLATE_TAG, counts_as_word
+from .token_facts import words_in_columns
 
 
 @dataclass(frozen=True)
@@ -43,15 +42,13 @@ def spans_from_starts(starts: list[int], length: int) -> list[tuple[int, int]]:
 def build_table(spans, texts, tags, space, punct, offsets, *, placeholder: int, template: int) -> list[Sentence]:
     """The table from token columns: texts, TAG hashes (``placeholder`` and ``template`` are the hashes of
     the placeholder tags), IS_SPACE, IS_PUNCT and character offsets."""
-    tag_names = {placeholder: PLACEHOLDER_TAG, template: TEMPLATE_TAG}
-    words = [_counts_as_word(text, tag_names.get(tag), is_punct, is_space)
-             for tag, is_punct, is_space, text in zip(tags, punct, space, texts)]
+    words = words_in_columns(texts, tags, punct, space, placeholder=placeholder, template=template)
     table: list[Sentence] = []
     for first, last in spans:
         tokens = [i for i in range(first, last) if not space[i]]
         if not tokens:
             continue
-        count = sum(words[i] for i in tokens)
+        count = sum(words[first:last])
         question = any("?" in texts[i] for i in tokens[-3:] if punct[i])
         greeting = not any(s.words for s in table) and _is_greeting(
             count, texts[tokens[0]], texts[tokens[-1]], tags[tokens[0]] == placeholder)
@@ -59,9 +56,6 @@ def build_table(spans, texts, tags, space, punct, offsets, *, placeholder: int, 
         table.append(Sentence(len(table), first, last, offsets[tokens[0]], offsets[end] + len(texts[end]),
                               count, question, greeting))
     return table
-
-
-_counts_as_word = functools.lru_cache(maxsize=1 << 16)(counts_as_word)  # a draft repeats most of its words
 
 
 def _is_greeting(words: int, first: str, last: str, starts_with_placeholder: bool) -> bool:

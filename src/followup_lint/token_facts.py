@@ -5,6 +5,8 @@ Kept apart from parse.py so that modules which only read the facts do not import
 
 from __future__ import annotations
 
+import functools
+
 FIRST_PERSON_TAG = "FIRST_PERSON"
 SECOND_PERSON_TAG = "SECOND_PERSON"
 PLACEHOLDER_TAG = "PLACEHOLDER"  # a variable placeholder; its LEMMA is the placeholder's name
@@ -34,4 +36,16 @@ def counts_as_word(text: str, tag: str | None, is_punct: bool, is_space: bool) -
         return False
     if tag == PLACEHOLDER_TAG:
         return True
-    return not (is_punct or is_space) and any(char.isalnum() for char in text)
+    return not (is_punct or is_space) and has_alnum(text)
+
+
+def words_in_columns(texts, tags, punct, space, *, placeholder: int, template: int) -> list[bool]:
+    """``counts_as_word`` for every token at once, from its columns: TAG as hashes (``placeholder`` and
+    ``template`` are the hashes of the two placeholder tags), IS_PUNCT, IS_SPACE."""
+    return [tag == placeholder or (tag != template and not (is_punct or is_space) and has_alnum(text))
+            for text, tag, is_punct, is_space in zip(texts, tags, punct, space)]
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a draft repeats most of its words
+def has_alnum(text: str) -> bool:
+    return any(char.isalnum() for char in text)
