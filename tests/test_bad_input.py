@@ -129,6 +129,26 @@ def test_file_deleted_mid_run(tmp_path, monkeypatch):
     assert named.exit_code == 2 and "no such file" in named.stderr and "Traceback" not in named.output
 
 
+SET_NAMES_NOT_A_LIST = b"""\
+id: x
+title: A set that names another as a string, not a list
+severity: warning
+category: style
+message: "Found {match}."
+rationale: A user's rule, written for this test.
+patterns:
+  letters:
+    phrases: [aaa]
+  either:
+    any_of: letters
+detect:
+  kind: existence
+  match: either
+examples:
+  bad: [aaa, "aaa b", "b aaa", "Hi, aaa"]
+  good: [bbb, "Hi Sam", b, cc]
+"""
+
 # Every kind of bad input, through the real command, in one table: (files to create, arguments, exit code,
 # what stderr says). Errors are one line; the run never prints a traceback.
 BAD_INPUTS = {
@@ -155,6 +175,9 @@ BAD_INPUTS = {
                           "followup-lint: error: nowhere: not a folder of rule files"),
     "broken-rule-file": ({"ok.txt": CLEAN.encode(), "mine/x.yaml": b"id: [\n"}, ["ok.txt", "--rules-dir", "mine"], 2,
                          "x.yaml"),
+    "set-names-not-a-list": ({"ok.txt": CLEAN.encode(), "mine/x.yaml": SET_NAMES_NOT_A_LIST},
+                             ["ok.txt", "--rules-dir", "mine"], 2,
+                             "x.yaml: patterns.either.any_of: must be a list of pattern set names"),
     "empty": ({"empty.txt": b""}, ["empty.txt"], 0, ""),
     "no-paths": ({}, [], 2, "followup-lint: error: no files given (use - for standard input)"),
 }

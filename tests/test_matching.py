@@ -209,3 +209,70 @@ def test_unbounded_tokens_walk_each_run_once():
     CountingMatcher.checked = 0
     assert mine(doc) == [(doc.vocab.strings["stars"], 0, words + 2)]
     assert CountingMatcher.checked < 5 * words
+
+
+def hard_wrapped(text: str, width: int) -> str:
+    """The text with spaces turned into line breaks so that no line runs past ``width``, as a mail client or
+    an editor wraps it: the same length, so every match keeps its offsets."""
+    chars = list(text)
+    line_start, last_space = 0, None
+    for position, char in enumerate(chars):
+        if char == "\n":
+            line_start, last_space = position + 1, None
+            continue
+        if char == " ":
+            last_space = position
+        if position - line_start >= width and last_space is not None:
+            chars[last_space] = "\n"
+            line_start, last_space = last_space + 1, None
+    return "".join(chars)
+
+
+def sentence_bounds(doc) -> list[tuple[int, int]]:
+    from followup_lint.matching import sentence_table
+
+    return [(sentence.start, sentence.end) for sentence in sentence_table(doc)]
+
+
+def test_a_hard_wrapped_draft_matches_what_it_matches_on_one_line(indexes):
+    """A line break inside a sentence is a space to phrases and token patterns: "assume we⏎are done" is
+    "assume we are done". Compared where wrapping leaves the sentences as they were."""
+    index, _ = indexes
+    compared, different = 0, []
+    for path in sorted(CORPUS.glob("*/*.txt")):
+        text = path.read_text(encoding="utf-8")
+        wrapped = hard_wrapped(text, 60)
+        doc, wrapped_doc = parse(text), parse(wrapped)
+        if wrapped == text or sentence_bounds(doc) != sentence_bounds(wrapped_doc):
+            continue
+        compared += 1
+        if every_set(index, wrapped_doc) != every_set(index, doc):
+            different.append(path.name)
+    assert compared > 150
+    assert not different, different[:5]
+
+
+@pytest.mark.parametrize("gap", ["\n", " \n", "\r\n", "  ", "\t", " \n  "])
+def test_a_phrase_split_by_a_line_break_or_extra_space_is_found_where_it_is(indexes, gap):
+    index, _ = indexes
+    text = f"Hi Sam, no word back on the quote, so I assume we{gap}are done here."
+    found = index.find(parse(text)).get("premature-breakup:breakup")
+    assert [text[m.start:m.end] for m in found] == [f"assume we{gap}are done"]
+
+
+@pytest.mark.parametrize("gap", ["\n\n", "\n \n"])
+def test_a_phrase_does_not_run_across_a_paragraph_break(indexes, gap):
+    index, _ = indexes
+    found = index.find(parse(f"Hi Sam, no word back on the quote, so I assume we{gap}are done here.")).get(
+        "premature-breakup:breakup")
+    assert found == []
+
+
+def test_a_rule_fires_on_a_hard_wrapped_draft_as_on_one_line():
+    from followup_lint.api import lint_text
+
+    one_line = "Hi Sam,\n\nNo word back on the quote, so I assume we are done here.\n"
+    wrapped = one_line.replace("we are", "we\nare")
+    findings = [[(f.rule, f.line, f.column, f.end_line) for f in lint_text(text).findings if f.rule == "premature-breakup"]
+                for text in (one_line, wrapped)]
+    assert findings == [[("premature-breakup", 3, 33, 3)], [("premature-breakup", 3, 33, 4)]]

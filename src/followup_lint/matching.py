@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 import regex
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, NORM, ORTH, SENT_START, TAG
 from spacy.errors import MatchPatternError
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.schemas import validate_token_pattern
@@ -188,9 +188,12 @@ class PatternIndex:
         def match(start: int, end: int) -> Match:
             return Match(offsets[start], ends[end - 1], start, end, token_sentence[start])
 
-        found = [*self.phrase_matcher(doc), *self.token_matcher(doc),
-                 *(self.matcher(doc) if len(self.matcher) else ())] if len(doc) else []
+        view, positions = matching_view(doc)
+        found = [*self.phrase_matcher(view), *self.token_matcher(view),
+                 *(self.matcher(view) if len(self.matcher) else ())] if len(doc) else []
         for match_id, start, end in found:
+            if positions is not None:
+                start, end = positions[start], positions[end - 1] + 1
             base.setdefault(strings[match_id], []).append(match(start, end))
         text = doc_text(doc)
         for key, where, pattern in self.regexes:
@@ -199,6 +202,29 @@ class PatternIndex:
                 if span is not None and len(span):
                     base.setdefault(key, []).append(match(span.start, span.end))
         return FoundSets(doc, sentences, token_sentence, base, self.specs)
+
+
+def matching_view(doc: Doc) -> tuple[Doc, list[int] | None]:
+    """The draft as phrases and token patterns read it: a space token inside a sentence (the break of a
+    hard-wrapped line, a double space) is left out, so "assume we⏎are done" matches "assume we are done".
+    A paragraph break and a break between sentences stay. Returns the view and, for each of its tokens, the
+    token's position in ``doc``; (``doc``, None) when nothing is left out."""
+    length = len(doc)
+    if length < 3:
+        return doc, None
+    orths, spaces, sentence_starts = doc.to_array([ORTH, IS_SPACE, SENT_START]).T.tolist()
+    strings = doc.vocab.strings
+    inside = {index for index in range(1, length - 1)
+              if spaces[index] and sentence_starts[index + 1] != 1 and strings[orths[index]].count("\n") < 2}
+    if not inside:
+        return doc, None
+    kept = [index for index in range(length) if index not in inside]
+    view = Doc(doc.vocab, words=[strings[orths[index]] for index in kept])
+    view.from_array(_VIEW_ATTRS, doc.to_array(_VIEW_ATTRS)[kept])
+    return view, kept
+
+
+_VIEW_ATTRS = [NORM, LEMMA, TAG, SENT_START]  # what the pipeline sets on a token; the rest is the word's own
 
 
 def _as_lemmatized(token: dict) -> dict:

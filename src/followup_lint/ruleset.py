@@ -62,6 +62,11 @@ class PatternSet:
     sentence: str | None = None
     unless_in_sentence: tuple[str, ...] = ()
 
+    @property
+    def references(self) -> tuple[str, ...]:
+        """The other sets this one is built from or filtered by."""
+        return (*self.any_of, *self.all_in_sentence, *self.unless_in_sentence)
+
 
 @dataclass(frozen=True)
 class Example:
@@ -230,15 +235,21 @@ def _pattern_set(name: str, spec: Any, fail) -> PatternSet:
     sentence = spec.get("sentence")
     if sentence is not None and sentence not in SENTENCE_FILTERS:
         raise fail(f"{where}.sentence", f"'{sentence}' is not one of {', '.join(SENTENCE_FILTERS)}")
-    union = tuple(spec.get("any_of") or ())
-    composite = tuple(spec.get("all_in_sentence") or ())
-    unless = tuple(spec.get("unless_in_sentence") or ())
+    union, composite, unless = (_set_names(spec, key, where, fail)
+                                for key in ("any_of", "all_in_sentence", "unless_in_sentence"))
     if not (phrases or tokens or regexes or union or composite or sentence):
         raise fail(where, "needs phrases, tokens, regex, any_of, all_in_sentence or sentence")
     return PatternSet(
         name=name, phrases=tuple(phrases), tokens=tuple(tuple(p) for p in tokens), regex=tuple(regexes),
         any_of=union, all_in_sentence=composite, sentence=sentence, unless_in_sentence=unless,
     )
+
+
+def _set_names(spec: dict, key: str, where: str, fail) -> tuple[str, ...]:
+    names = spec.get(key) or []
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise fail(f"{where}.{key}", "must be a list of pattern set names")
+    return tuple(names)
 
 
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,\d*\})")
@@ -293,7 +304,7 @@ def _validate_detect(detect, kind, params, patterns, rule_id, fail) -> None:
             if match.group("rule") in (None, rule_id) and match.group("set") not in patterns:
                 raise fail(f"detect.{field_name}", f"no pattern set '{reference}' in this rule")
     for name, pattern in patterns.items():
-        for reference in (*pattern.any_of, *pattern.all_in_sentence, *pattern.unless_in_sentence):
+        for reference in pattern.references:
             match = SET_REFERENCE_RE.match(reference)
             if not match or (match.group("rule") in (None, rule_id) and match.group("set") not in patterns):
                 raise fail(f"patterns.{name}", f"refers to unknown set '{reference}'")
@@ -372,7 +383,7 @@ def check_references(rules: list[Rule]) -> None:
             value = rule.detect.get(field_name)
             references += [value] if isinstance(value, str) else list(value or [])
         for pattern in rule.patterns.values():
-            references += [*pattern.any_of, *pattern.all_in_sentence, *pattern.unless_in_sentence]
+            references += pattern.references
         for reference in references:
             match = SET_REFERENCE_RE.match(reference)
             other = match.group("rule") if match else None
