@@ -83,12 +83,16 @@ def mark_person(doc: Doc) -> Doc:
         return doc
     strings = doc.vocab.strings
     first, _, word = (strings.add(tag) for tag in (FIRST_PERSON_TAG, SECOND_PERSON_TAG, WORD_TAG))
-    lowers, orths, tags = doc.to_array([LOWER, ORTH, TAG]).T.tolist()
+    lowers, orths, tags, spaces = doc.to_array([LOWER, ORTH, TAG, IS_SPACE]).T.tolist()
     tags = [tag or (word if orth in _NOT_A_PERSON_IDS else _PERSON_BY_LOWER.get(lower, word))
             for lower, orth, tag in zip(lowers, orths, tags)]
+    words = [index for index, space in enumerate(spaces) if not space]  # "let me⏎know" is "let me know"
+    word_lowers = [lowers[index] for index in words]
     for ids in _FORMULAIC_IDS:
-        for start in _occurrences(lowers, ids):
-            tags[start:start + len(ids)] = [word if tag == first else tag for tag in tags[start:start + len(ids)]]
+        for start in _occurrences(word_lowers, ids):
+            for index in words[start:start + len(ids)]:
+                if tags[index] == first:
+                    tags[index] = word
     doc.from_array([TAG], numpy.array(tags, dtype="uint64").reshape(-1, 1))
     return doc
 
@@ -147,10 +151,10 @@ def set_sentence_starts(doc: Doc) -> Doc:
             in_list = bullet and (after_colon or (in_list and not paragraph))
             start = not in_list and (
                 paragraph
-                or (last_content is not None and text[last_content] in LINE_END_BREAKS)
                 or bullet
-                or (word[:1].isupper() and not _wrapped_line(tokens, last_content, index - 1))
                 or tokens.tag[index] == tokens.template
+                or not _wrapped_line(tokens, last_content, index - 1, word) and (
+                    (last_content is not None and text[last_content] in LINE_END_BREAKS) or word[:1].isupper())
             )
         elif seen_end and not punct[index]:
             start = True
@@ -175,10 +179,14 @@ def set_sentence_starts(doc: Doc) -> Doc:
 WRAPPED_LINE = 50  # a line this long that ends inside a sentence was wrapped, not ended
 
 
-def _wrapped_line(tokens: _Columns, last_content: int | None, line_break: int) -> bool:
-    """A hard-wrapped line ("... I will try you again on" / "Tuesday at 10"): long, and ending on a
-    lowercase word, so a capital on the next line continues the sentence."""
-    if last_content is None or not (tokens.alpha[last_content] and tokens.lower[last_content]):
+def _wrapped_line(tokens: _Columns, last_content: int | None, line_break: int, next_word: str) -> bool:
+    """A hard-wrapped line, whose break continues the sentence: long, and ending on a lowercase word
+    ("... I will try you again on" / "Tuesday at 10"), or on a comma or semicolon before a lowercase word
+    ("... the three sites," / "the maintenance plan"; a capital there may be a name signing off)."""
+    if last_content is None:
+        return False
+    last = tokens.text[last_content]
+    if not ((tokens.alpha[last_content] and tokens.lower[last_content]) or (last in ",;" and next_word[:1].islower())):
         return False
     line_start = tokens.doc_text.rfind("\n", 0, tokens.idx[last_content]) + 1
     return tokens.idx[line_break] - line_start >= WRAPPED_LINE

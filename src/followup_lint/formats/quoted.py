@@ -128,7 +128,7 @@ def split_reply(lines: list[Line]) -> Reply:
             signature.extend(block)
             index += len(block)
             continue
-        if _SIGN_OFF_RE.match(line.text):
+        if _SIGN_OFF_RE.match(line.text) and not _continues_sentence(own, line):
             block = _sign_off_block(lines, index)
             if block is not None:
                 signature.extend(block)
@@ -163,6 +163,14 @@ def _until_thread(lines: list[Line], index: int) -> list[Line]:
             break
         block.append(lines[position])
     return block
+
+
+def _continues_sentence(own: list[Line], line: Line) -> bool:
+    """A lowercase line right under a line that stops mid-sentence continues it, as in a hard-wrapped
+    paragraph ("... we will do our" / "best."): it is not a sign-off."""
+    if not own or not own[-1].text.strip() or not line.text.lstrip()[:1].islower():
+        return False
+    return not own[-1].text.rstrip().endswith((".", "!", "?", ":", ";", "…"))
 
 
 def _sign_off_block(lines: list[Line], index: int) -> list[Line] | None:
