@@ -186,6 +186,8 @@ def _sign_off_block(lines: list[Line], index: int) -> list[Line] | None:
     content = [line for line in block[1:] if line.text.strip()]
     if len(content) > _MAX_SIGNATURE_LINES or any(_looks_like_prose(line.text) for line in content):
         return None
+    if content and _reads_as_sentence(content[0].text):  # "Thanks again!" / "The quote is attached."
+        return None
     return block
 
 
@@ -203,6 +205,20 @@ def _drop_closing_name(own: list[Line]) -> tuple[list[Line], list[Line]]:
 def _looks_like_prose(text: str) -> bool:
     words = text.split()
     return len(words) > 12 or (len(words) > 6 and text.rstrip().endswith((".", "?", "!")))
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """A question, or a statement with lowercase words in it ("The quote is attached.", not "VP of Sales,
+    Acme Inc."): not the name that follows a sign-off."""
+    words = text.split()
+    ending = text.rstrip()[-1:]
+    if _looks_like_prose(text) or (ending == "?" and len(words) >= 2):
+        return True
+    lowercase = [word for word in words if word[:1].islower() and word.strip(".,!") not in _TITLE_WORDS]
+    return ending in ".!" and len(words) >= 3 and len(lowercase) >= 2
+
+
+_TITLE_WORDS = frozenset({"of", "at", "and", "for", "the", "in", "to", "a", "an", "&", "de", "du", "von", "van"})
 
 
 def last_contact(thread: list[Line]) -> dt.datetime | None:
