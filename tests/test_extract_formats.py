@@ -16,7 +16,8 @@ from followup_lint.formats.quoted import parse_mail_date
 from followup_lint.read import Source
 from followup_lint.textmap import TextMap
 
-REPLIES = yaml.safe_load((Path(__file__).parent / "inputs" / "replies" / "cases.yaml").read_text(encoding="utf-8"))
+REPLIES = [case for name in ("cases.yaml", "written-blind.yaml")
+           for case in yaml.safe_load((Path(__file__).parent / "inputs" / "replies" / name).read_text(encoding="utf-8"))]
 
 
 def draft_of(text: str, path: str = "draft.txt", metadata=None):

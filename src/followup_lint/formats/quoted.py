@@ -3,8 +3,9 @@
 Works on lines and keeps their offsets, so the text that is kept maps back to the file. Recognised:
 `>` quoting, "On <date>, <name> wrote:" (one or two lines, and its French/German/Spanish forms), Outlook
 "-----Original Message-----" and "From: ... Sent: ..." header blocks, Gmail/Apple forwarded blocks,
-`-- ` signatures, mobile footers ("Sent from my iPhone", "Get Outlook for iOS"), sign-off blocks
-("Best,\nMaria\nAccount Executive") and a lone name closing the message.
+`-- ` signatures, mobile footers ("Sent from my iPhone", "Get Outlook for iOS"), legal footers
+("CONFIDENTIALITY NOTICE: ..."), sign-off blocks ("Best,\nMaria\nAccount Executive") and a lone name
+closing the message.
 
 Reply-parsing libraries (mail-parser-reply, email-reply-parser, quotequail) return the reply as text
 without positions and each missed cases this module covers: see tests/inputs/replies/.
@@ -40,6 +41,9 @@ _MOBILE_FOOTER_RE = re.compile(
 )
 _SIGN_OFF_WORDS = (
     "best", "best regards", "kind regards", "warm regards", "warmest regards", "regards", "warmly",
+    "kindest regards", "with kind regards", "with best regards", "with warm regards", "thanks & regards",
+    "thanks and regards", "thanks & best regards", "thanks and best regards", "thank you again",
+    "thank you so much", "thanks a lot", "sincerely yours", "respectfully yours",
     "thanks", "thank you", "thanks again", "thanks so much", "many thanks", "thanks in advance",
     "cheers", "sincerely", "yours sincerely", "yours truly", "respectfully", "talk soon", "speak soon",
     "all the best", "best wishes", "take care", "with thanks", "with gratitude", "appreciate it", "cordially",
@@ -52,7 +56,17 @@ _SIGN_OFF_RE = re.compile(
 )
 _NAME_LINE_RE = re.compile(r"\s*[-–—~]?\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}\s*$")
 _POSTSCRIPT_RE = re.compile(r"(?i)\s*P\.?\s?S\.?\b")
-_MAX_SIGNATURE_LINES = 8
+_MAX_SIGNATURE_LINES = 12  # name, title, company, an address, numbers, links, a licence line
+# A legal footer: it starts like one and uses the words of one. It and everything under it is signature.
+_DISCLAIMER_START_RE = re.compile(
+    r"(?i)\s*(?:\**(?:confidentiality|privacy|legal)\s+(?:notice|statement|disclaimer)|\**disclaimer\b|"
+    r"\**(?:confidential|privileged)\b|(?:this|the (?:information|contents?) (?:in|of) this) "
+    r"(?:e-?mail|message|communication|transmission)\b)"
+)
+_DISCLAIMER_WORDS_RE = re.compile(
+    r"(?i)\b(?:confidential|privileged|intended recipient|addressee|unauthori[sz]ed|prohibited|"
+    r"notify the sender|delete (?:this|it|the)|destroy|disclosure|mistransmission|waived?)\b"
+)
 _HEADER_DATE_RE = re.compile(r"(?i)^\s*\*?(?:Sent|Date|Envoyé|Gesendet|Datum)\*?:\s*(?P<date>.+?)\s*$")
 
 
@@ -123,7 +137,8 @@ def split_reply(lines: list[Line]) -> Reply:
         if DIRECTIVE_LINE_RE.match(line.text):  # an instruction to the linter, not part of the draft
             index += 1
             continue
-        if _SIGNATURE_DELIMITER_RE.match(line.text) or _MOBILE_FOOTER_RE.match(line.text):
+        if _SIGNATURE_DELIMITER_RE.match(line.text) or _MOBILE_FOOTER_RE.match(line.text) or \
+                _starts_disclaimer(lines, index):
             block = _until_thread(lines, index)
             signature.extend(block)
             index += len(block)
@@ -180,7 +195,8 @@ def _sign_off_block(lines: list[Line], index: int) -> list[Line] | None:
         line = lines[position]
         if starts_thread(lines, position) or _QUOTED_RE.match(line.text):
             break
-        if _POSTSCRIPT_RE.match(line.text) or _MOBILE_FOOTER_RE.match(line.text):
+        if _POSTSCRIPT_RE.match(line.text) or _MOBILE_FOOTER_RE.match(line.text) or \
+                _starts_disclaimer(lines, position):
             break
         block.append(line)
     content = [line for line in block[1:] if line.text.strip()]
@@ -189,6 +205,17 @@ def _sign_off_block(lines: list[Line], index: int) -> list[Line] | None:
     if content and _reads_as_sentence(content[0].text):  # "Thanks again!" / "The quote is attached."
         return None
     return block
+
+
+def _starts_disclaimer(lines: list[Line], index: int) -> bool:
+    """A confidentiality notice or disclaimer from this line to the end of the message: it starts like one
+    ("CONFIDENTIALITY NOTICE:", "This e-mail and any attachments ...") and what follows uses at least
+    two of its words (confidential, intended recipient, prohibited, ...), so a body sentence that starts
+    "This email ..." is not one."""
+    if not _DISCLAIMER_START_RE.match(lines[index].text):
+        return False
+    footer = " ".join(line.text for line in _until_thread(lines, index))
+    return len({word.lower() for word in _DISCLAIMER_WORDS_RE.findall(footer)}) >= 2
 
 
 def _drop_closing_name(own: list[Line]) -> tuple[list[Line], list[Line]]:

@@ -1,4 +1,5 @@
-"""Compare reply-parsing libraries with the built-in extraction on the cases in cases.yaml.
+"""Compare reply-parsing libraries with the built-in extraction on the cases in cases.yaml and
+written-blind.yaml.
 
 Not a test: run it by hand after installing the libraries
 (pip install mail-parser-reply quotequail email-reply-parser). A case passes when the library keeps
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-CASES = yaml.safe_load((Path(__file__).parent / "cases.yaml").read_text(encoding="utf-8"))
+CASES = [case for name in ("cases.yaml", "written-blind.yaml")
+         for case in yaml.safe_load((Path(__file__).parent / name).read_text(encoding="utf-8"))]
 
 
 def lines(text: str) -> list[str]:
