@@ -22,7 +22,8 @@ from followup_lint.serialize import report_from_dict
 PLACEHOLDERS = [
     "{{first_name}}", "{{ first_name }}", "{{{company}}}", "{first_name}", "[First Name]", "<<Company>>",
     "%FIRSTNAME%", "{{ $lead->firstname ?? '' }}", "{% if event %}", "{% endif %}", "{{#each items}}", "{{/each}}",
-    "{# note #}", "${name}", "<%= name %>", "[[slot: their problem]]",
+    "{# note #}", "${name}", "<%= name %>", "[[slot: their problem]]", "*|FNAME|*", "*|IF:FNAME|*", "*|END:IF|*",
+    "{!Contact.FirstName}", "%%first_name%%",
 ]
 PIECES = [
     *PLACEHOLDERS,

@@ -16,6 +16,10 @@ STYLES = [
     ("<<Company>>", "company"),
     ("%FIRSTNAME%", "firstname"),
     ("{{Sender BookMe Text}}", "sender_bookme_text"),
+    ("*|FNAME|*", "fname"),  # Mailchimp
+    ("{!Contact.FirstName}", "contact_first_name"),  # Salesforce
+    ("%%first_name%%", "first_name"),  # Pardot
+    ("{{lead.First Name:default=there}}", "lead_first_name"),  # Marketo, with its default
 ]
 
 
@@ -95,8 +99,9 @@ def test_finding_placeholders_from_opening_characters_finds_what_a_full_scan_fin
 
     from followup_lint.placeholders import PLACEHOLDER_RE, find_placeholders, placeholder_name
 
-    pieces = [*"{}[]<>%$@#!-=/~^ abcAZ_:.|'\n", "{{", "}}", "{%", "%}", "<<", ">>", "[[", "]]", "if", "endif", "${",
-              "<%=", "{{!--", "--}}", "{#", "#}", "first_name", "Your Name"]
+    pieces = [*"{}[]<>%$@#!-=/~^ abcAZ_:.|'*\n", "{{", "}}", "{%", "%}", "<<", ">>", "[[", "]]", "if", "endif",
+              "${", "<%=", "{{!--", "--}}", "{#", "#}", "first_name", "Your Name", "*|", "|*", "{!", "%%", "IF:",
+              "END:IF", "FNAME"]
     chooser = random.Random(2)
     found = 0
     for _ in range(20_000):
@@ -106,3 +111,29 @@ def test_finding_placeholders_from_opening_characters_finds_what_a_full_scan_fin
         assert [(p.start, p.end) for p in find_placeholders(text)] == scanned, text
         found += len(scanned)
     assert found > 5000
+
+
+def test_mailchimp_conditional_merge_tags_are_template_tags_not_words():
+    text = "*|IF:FNAME|*Hi *|FNAME|*,*|ELSE:|*Hi there,*|END:IF|*\n\nThe Q3 report is attached. Does Friday work?\n"
+    doc = parse(text)
+    tags = [t.text for t in doc if t._.template_tag]
+    assert tags == ["*|IF:FNAME|*", "*|ELSE:|*", "*|END:IF|*"]
+    assert [t._.placeholder for t in doc if t._.placeholder] == ["fname"]
+
+
+@pytest.mark.parametrize(("text", "names", "words"), [
+    ("Hi {{first_name}},{{company}} asked for the report.", ["first_name", "company"], ["Hi", "asked"]),
+    ("{{#if name}}Hi {{name}}{{else}}Hello{{/if}}, the report is in.", ["name"], ["Hi", "Hello", "the"]),
+    ("Call me at 3pm<<SIGNATURE>>Thanks", ["signature"], ["3", "pm", "Thanks"]),
+])
+def test_a_placeholder_touching_other_text_is_still_one_token(text, names, words):
+    doc = parse(text)
+    assert doc.text == text
+    assert [t._.placeholder for t in doc if t._.placeholder] == names
+    assert set(words) <= {t.text for t in doc if not t._.placeholder and not t._.template_tag}
+
+
+def test_findings_after_touching_placeholders_point_at_the_right_text():
+    text = "Hi {{first_name}},{{company}} asked for pricing.\n\nI just wanted to check: does Friday at 10 work?\n"
+    [filler] = lint_text(text, select=["filler"]).findings
+    assert (filler.start, filler.end, filler.line, filler.column) == (text.index("just"), text.index("just") + 4, 3, 3)

@@ -47,11 +47,54 @@ Token.set_extension("person", getter=lambda t: _PERSON.get(t.tag_, ""), force=Tr
 
 
 
-@Language.component("followup_placeholders")
-def merge_placeholders(doc: Doc) -> Doc:
-    found = find_placeholders(doc_text(doc))
-    if not found:
+class MergePlaceholders:
+    """Each placeholder becomes one token, named by its LEMMA and marked by its TAG."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = find_placeholders(doc_text(doc))
+        if not found:
+            return doc
+        if any(doc.char_span(placeholder.start, placeholder.end) is None for placeholder in found):
+            doc = _tokenized_around(doc, found, self.tokenizer)
+        return _merged(doc, found)
+
+
+@Language.factory("followup_placeholders")
+def make_merge_placeholders(nlp: Language, name: str) -> MergePlaceholders:
+    return MergePlaceholders(nlp.tokenizer)
+
+
+def _tokenized_around(doc: Doc, found, tokenizer) -> Doc:
+    """The text tokenized again with each placeholder as one token, for placeholders that spaCy's
+    tokenizer cut through ("*|IF:FNAME|*Hi", "{{first_name}},{{company}}"): the text between them is
+    tokenized as before. The Doc as it was if the new one would not spell the same text."""
+    text = doc_text(doc)
+    words: list[str] = []
+    spaces: list[bool] = []
+    taken = 0
+    for placeholder in [*found, None]:
+        between = text[taken:placeholder.start if placeholder else len(text)]
+        if between.startswith(" ") and words and not spaces[-1]:
+            spaces[-1], between = True, between[1:]
+        if between:
+            for token in tokenizer(between):
+                words.append(token.text)
+                spaces.append(bool(token.whitespace_))
+        if placeholder:
+            words.append(placeholder.text)
+            spaces.append(False)
+            taken = placeholder.end
+    rebuilt = Doc(doc.vocab, words=words, spaces=spaces)
+    if rebuilt.text != text:
         return doc
+    rebuilt.user_data.update(doc.user_data)
+    return rebuilt
+
+
+def _merged(doc: Doc, found) -> Doc:
     with doc.retokenize() as retokenizer:
         taken = -1
         for placeholder in found:

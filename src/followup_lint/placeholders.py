@@ -12,21 +12,24 @@ from dataclasses import dataclass
 # Order matters: the longest delimiters first, so `{{{x}}}` is not read as `{{x}}` plus braces.
 _PATTERNS = (
     ("comment", r"\{\{!--.*?--\}\}|\{\{!.*?\}\}|\{\{--.*?--\}\}|\{#.*?#\}"),
-    ("control", r"\{%-?.*?-?%\}|\{\{~?[#/^>](?:[^{}]|\{[^{}]*\})*?\}\}|<%(?!=).*?%>|@(?:if|else|elseif|endif|foreach|endforeach|unless|endunless)\b(?:\([^()\n]*\))?"),
+    ("control", r"\*\|(?:IF|IFNOT|ELSEIF|ELSE|END):[^|\n]{0,60}\|\*|\{%-?.*?-?%\}|\{\{~?[#/^>](?:[^{}]|\{[^{}]*\})*?\}\}|\{\{~?else(?:\s[^{}\n]*)?~?\}\}|<%(?!=).*?%>|@(?:if|else|elseif|endif|foreach|endforeach|unless|endunless)\b(?:\([^()\n]*\))?"),
     ("variable", r"\{\{\{[^{}\n]{1,200}\}\}\}"),
     ("variable", r"\{\{(?:[^{}\n]|\{[^{}\n]*\}){1,200}?\}\}"),
     ("variable", r"<%=.*?%>|\$\{[^{}\n]{1,80}\}"),
     ("variable", r"<<[^<>\n]{1,80}>>"),
+    ("variable", r"\*\|[A-Za-z][\w:]{0,60}\|\*"),  # Mailchimp: *|FNAME|*
+    ("variable", r"%%[A-Za-z][\w.]{0,60}%%"),  # Pardot: %%first_name%%
+    ("variable", r"(?<!\{)\{![A-Za-z][\w.]{0,80}\}"),  # Salesforce: {!Contact.FirstName}
     ("variable", r"(?<![\w%])%[A-Za-z][A-Za-z0-9_.:-]{0,60}%(?![\w%])"),
     ("variable", r"(?<![\w{])\{[A-Za-z_][\w .:|-]{0,60}\}(?!\})"),
     ("variable", r"\[\[[a-z_][a-z0-9_]*:[^\[\]\n]{0,200}\]\]"),  # a slot `suggest` left to fill
     ("variable", r"(?<![\w\[])\[(?!\[)[A-Za-z][\w .'/&:-]{0,60}\](?![(\[:\]])"),
 )
 PLACEHOLDER_RE = re.compile("|".join(f"(?P<{kind}{n}>{p})" for n, (kind, p) in enumerate(_PATTERNS)), re.S)
-_OPENING = re.compile(r"[{\[<%$@]")  # every pattern above starts with one of these
+_OPENING = re.compile(r"[{\[<%$@*]")  # every pattern above starts with one of these
 
-_NAME_NOISE = re.compile(r"^\$?\w+->|\?\?.*$|\|.*$|\bor\b.*$", re.S)
-_DELIMITERS = "{}[]<>%$#/!^~-=@ "
+_NAME_NOISE = re.compile(r"^\$?\w+->|\?\?.*$|\|.*$|\bor\b.*$|:default=.*$", re.S)
+_DELIMITERS = "{}[]<>%$#/!^~-=@*| "
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 
 
