@@ -168,6 +168,10 @@ def test_markdown_links_are_text_plus_a_resource_marker():
      ["A B C E", "A D E"]),
     ("t.hbs", "Hi {{first_name}},\n{{#each items}}\n- {{this}}\n{{/each}}\nThanks for reading.",
      ["Hi {{first_name}},\n- {{this}}\nThanks for reading."]),
+    ("t.hbs", "{{#if name}}Hi {{name}},{{else if team}}Hi {{team}} team,{{else}}Hello,{{/if}} Bye.",
+     ["Hi {{name}}, Bye.", "Hi {{team}} team, Bye.", "Hello, Bye."]),
+    ("t.txt", "---\ntemplate: true\n---\n*|IF:FNAME|*Hi *|FNAME|*,*|ELSE:|*Hi there,*|END:IF|* Deck.*|IF:DEAL|* Renewal.*|END:IF|*",
+     ["Hi *|FNAME|*, Deck. Renewal.", "Hi there, Deck."]),
 ])
 def test_each_branch_is_a_draft_without_control_tags(path, text, bodies):
     assert [draft.body for draft in extract_drafts(Source(path, text))] == bodies

@@ -1,7 +1,8 @@
 """The drafts a template can produce: each branch of its conditionals, with control tags removed.
 
 `{% if %}A{% elif %}B{% else %}C{% endif %}` (Jinja, Liquid), `{{#if}}A{{else}}B{{/if}}` (Handlebars),
-`{{#x}}A{{/x}}{{^x}}B{{/x}}` (Mustache) and `@if ... @else ... @endif` (Blade) are conditionals. Draft
+`{{#x}}A{{/x}}{{^x}}B{{/x}}` (Mustache), `@if ... @else ... @endif` (Blade) and
+`*|IF:X|*A*|ELSE:|*B*|END:IF|*` (Mailchimp) are conditionals. Draft
 number k takes branch k of every conditional (its last branch when it has fewer); a conditional without
 an else has an empty branch too, since the message can go out without that part. So every branch is
 linted in at least one draft, and the number of drafts is the largest number of branches, not their
@@ -18,11 +19,12 @@ from ..placeholders import find_placeholders
 from ..textmap import TextMap
 
 MAX_DRAFTS = 8
-_OPEN = re.compile(r"\{%-?\s*(?:if|unless|case)\b|\{\{~?\s*#\s*(?:if|unless)\b|@(?:if|unless)\b")
+_OPEN = re.compile(r"\{%-?\s*(?:if|unless|case)\b|\{\{~?\s*#\s*(?:if|unless)\b|@(?:if|unless)\b|\*\|IF(?:NOT)?:")
 _SECTION = re.compile(r"\{\{~?\s*(?P<kind>[#^])\s*(?P<name>[\w.-]+)")  # Mustache sections
-_MIDDLE = re.compile(r"\{%-?\s*(?:elif|elsif|else|when)\b|\{\{~?\s*(?:else\b|\^\s*~?\}\})|@(?:elseif|else)\b")
-_CLOSE = re.compile(r"\{%-?\s*(?:endif|endunless|endcase)\b|\{\{~?\s*/\s*(?P<name>[\w.-]+)|@(?:endif|endunless)\b")
-_ELSE = re.compile(r"\{%-?\s*else\s*-?%\}|\{\{~?\s*else\s*~?\}\}|\{\{~?\s*\^\s*~?\}\}|@else\b(?!if)")
+_MIDDLE = re.compile(r"\{%-?\s*(?:elif|elsif|else|when)\b|\{\{~?\s*(?:else\b|\^\s*~?\}\})|@(?:elseif|else)\b|\*\|ELSE(?:IF)?:")
+_CLOSE = re.compile(
+    r"\{%-?\s*(?:endif|endunless|endcase)\b|\{\{~?\s*/\s*(?P<name>[\w.-]+)|@(?:endif|endunless)\b|\*\|END:IF\|\*")
+_ELSE = re.compile(r"\{%-?\s*else\s*-?%\}|\{\{~?\s*else\s*~?\}\}|\{\{~?\s*\^\s*~?\}\}|@else\b(?!if)|\*\|ELSE:\|\*")
 _LOOPS = frozenset({"each", "with", "for", "let"})
 
 
@@ -87,7 +89,7 @@ def _tags(text: str) -> list[_Tag]:
 
 
 def _name(raw: str) -> str:
-    keyword = re.search(r"(if|unless|case)\b", raw)
+    keyword = re.search(r"(if|unless|case)\b", raw, re.IGNORECASE)
     return keyword.group(1) if keyword else ""
 
 
