@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..directives import DIRECTIVE_LINE_RE
+from ..placeholders import find_placeholders
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _SUBJECT_RE = re.compile(r"(?i)subject:[ \t]*(?P<subject>.*?)\s*$")
@@ -219,14 +220,38 @@ def _starts_disclaimer(lines: list[Line], index: int) -> bool:
 
 
 def _drop_closing_name(own: list[Line]) -> tuple[list[Line], list[Line]]:
-    """A lone name ("Maria", "- Maria Lopez") as the last line, after a blank line, signs the message."""
+    """The lines that sign the message without a sign-off word, after a blank line: a lone name ("Maria",
+    "- Maria Lopez") as the last line, or a last paragraph of names and placeholders a tool fills in
+    ("{{ sender.name }}" / "{{ sender.title }}", "{{> signature}}")."""
     content = [index for index, line in enumerate(own) if line.text.strip()]
     if len(content) < 2:
         return own, []
-    last, before = content[-1], content[-2]
-    if last - before < 2 or not _NAME_LINE_RE.match(own[last].text):
+    start = len(content) - 1
+    while start > 0 and content[start] - content[start - 1] == 1:
+        start -= 1  # back to the first line of the last paragraph
+    if start == 0:
         return own, []
+    block = [own[index].text for index in content[start:]]
+    single_name = len(block) == 1 and _NAME_LINE_RE.match(block[0])
+    filled_in = len(block) <= _MAX_SIGNATURE_LINES and any(map(_only_placeholders, block)) and all(
+        _NAME_LINE_RE.match(text) or _only_placeholders(text) for text in block)
+    if not (single_name or filled_in):
+        return own, []
+    before = content[start - 1]
     return own[:before + 1], own[before + 1:]
+
+
+def _only_placeholders(text: str) -> bool:
+    """A line of placeholders and template tags, perhaps with separators: "{{ title }} | {{ company }}"."""
+    found = find_placeholders(text)
+    if not found:
+        return False
+    rest, position = [], 0
+    for placeholder in found:
+        rest.append(text[position:placeholder.start])
+        position = placeholder.end
+    rest.append(text[position:])
+    return not "".join(rest).strip(" \t\r\n,|•·-–—")
 
 
 def _looks_like_prose(text: str) -> bool:
