@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 import textwrap
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import yaml
 from followup_lint.api import lint_text
 from followup_lint.extract import extract_draft, extract_drafts
 from followup_lint.formats.quoted import parse_mail_date
-from followup_lint.read import Source
+from followup_lint.read import Source, read_path
 from followup_lint.textmap import TextMap
 
 REPLIES = [case for name in ("cases.yaml", "written-blind.yaml")
@@ -151,6 +152,32 @@ def test_markdown_links_are_text_plus_a_resource_marker():
     assert spans(text, "note.md", select=["no-value"]) == set()
     plain = "Just checking in, [First Name]. Here is **nothing** new.\n"
     assert spans(plain, "note.md", select=["no-value"]) == {("no-value", "Just checking in")}
+
+
+# -- saved messages written blind -----------------------------------------------------------------------------
+# 24 .eml files as mail clients save them (Outlook, Gmail, Apple Mail, Thunderbird, mobile clients, CRM
+# sends; quoted-printable, base64, 8-bit Latin-1 and Windows-1252, HTML only, attachments, forwards, inline
+# answers), by an author who had not read this code, with the text the sender wrote.
+
+EML_BLIND = Path(__file__).parent / "inputs" / "eml-blind"
+EML_CASES = yaml.safe_load((EML_BLIND / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("case", EML_CASES, ids=[case["file"] for case in EML_CASES])
+def test_a_saved_message_keeps_the_senders_text_and_nothing_else(case):
+    draft = extract_draft(read_path(str(EML_BLIND / case["file"])))
+    body = _flat(re.sub(r" <(?:https?://|mailto:)[^>]*>", "", draft.body))  # a link's address follows its text
+    own = [_flat(line) for line in case["own"].splitlines() if line.strip()]
+    assert [line for line in own if line not in body] == []
+    rest = body
+    for line in own:
+        rest = rest.replace(line, " ")
+    assert not re.search(r"[^\W\d_]", rest), rest[:300]  # what is left: list markers and numbers, no words
+    assert draft.subject == case["subject"]
 
 
 # -- templates ----------------------------------------------------------------------------------------------

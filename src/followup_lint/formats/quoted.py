@@ -31,14 +31,16 @@ _ATTRIBUTION_RE = re.compile(
 )
 _ATTRIBUTION_START_RE = re.compile(r"(?i)\s*(?:>\s*)?(?:On|Le|Am|El)\b")
 _THREAD_START_RE = re.compile(
-    r"(?i)\s*(?:-{2,}\s*(?:Original Message|Forwarded message|Message d'origine|Ursprüngliche Nachricht)\s*-{2,}|"
+    r"(?i)\s*(?:-{2,}\s*(?:Original Message|Forwarded message|Message d'origine|Ursprüngliche Nachricht|"
+    r"Mensaje original|Mensagem original)\s*-{2,}|"
     r"Begin forwarded message:|_{10,}\s*$|(?:From|De|Von):\s.+)"
 )
-_HEADER_FOLLOWS_RE = re.compile(r"(?i)^\s*\*?(?:Sent|Date|To|Envoyé|Gesendet|Datum|À|An)\*?:")
+_HEADER_FOLLOWS_RE = re.compile(r"(?i)^\s*\*?(?:Sent|Date|To|Envoyé|Gesendet|Datum|À|An|Enviado|Fecha|Data|Para)\*?:")
 _SIGNATURE_DELIMITER_RE = re.compile(r"--[ \t]?$")
 _MOBILE_FOOTER_RE = re.compile(
     r"(?i)\s*(?:Sent from (?:my|Mail for|Yahoo Mail|Outlook)\b.*|Get Outlook for (?:iOS|Android)\b.*|"
-    r"Sent via \w+.*|Envoyé de mon \w+.*|Von meinem \w+ gesendet.*)$"
+    r"Sent via \w+.*|Envoyé de mon \w+.*|Von meinem \w+ gesendet.*|Enviado desde mi \w+.*|"
+    r"Enviado do meu \w+.*)$"
 )
 _SIGN_OFF_WORDS = (
     "best", "best regards", "kind regards", "warm regards", "warmest regards", "regards", "warmly",
@@ -50,6 +52,8 @@ _SIGN_OFF_WORDS = (
     "all the best", "best wishes", "take care", "with thanks", "with gratitude", "appreciate it", "cordially",
     "have a great day", "have a great week", "looking forward", "until then", "onward", "ciao",
     "merci", "merci beaucoup", "gracias", "danke", "grazie", "obrigado", "thx", "tia", "best wishes",
+    "saludos", "un saludo", "saludos cordiales", "atentamente", "cordialmente", "muchas gracias",
+    "cordialement", "bien cordialement", "mit freundlichen grüßen", "viele grüße", "beste grüße",
 )
 _SIGN_OFF_RE = re.compile(
     r"\s*(?i:" + "|".join(re.escape(word) for word in _SIGN_OFF_WORDS) + r")\s*[,.!\-–—]*"
@@ -128,18 +132,18 @@ def split_reply(lines: list[Line]) -> Reply:
     index = 0
     while index < len(lines):
         line = lines[index]
-        if starts_thread(lines, index):
-            thread = lines[index:]
-            break
-        if _QUOTED_RE.match(line.text):
+        if _QUOTED_RE.match(line.text):  # quoted, even an attribution: answers may follow between quotes
             thread.append(line)
             index += 1
             continue
+        if starts_thread(lines, index):
+            thread = [*thread, *lines[index:]]
+            break
         if DIRECTIVE_LINE_RE.match(line.text):  # an instruction to the linter, not part of the draft
             index += 1
             continue
         if _SIGNATURE_DELIMITER_RE.match(line.text) or _MOBILE_FOOTER_RE.match(line.text) or \
-                _starts_disclaimer(lines, index):
+                _starts_footer(lines, index):
             block = _until_thread(lines, index)
             signature.extend(block)
             index += len(block)
@@ -197,7 +201,7 @@ def _sign_off_block(lines: list[Line], index: int) -> list[Line] | None:
         if starts_thread(lines, position) or _QUOTED_RE.match(line.text):
             break
         if _POSTSCRIPT_RE.match(line.text) or _MOBILE_FOOTER_RE.match(line.text) or \
-                _starts_disclaimer(lines, position):
+                _starts_footer(lines, position):
             break
         block.append(line)
     content = [line for line in block[1:] if line.text.strip()]
@@ -206,6 +210,23 @@ def _sign_off_block(lines: list[Line], index: int) -> list[Line] | None:
     if content and _reads_as_sentence(content[0].text):  # "Thanks again!" / "The quote is attached."
         return None
     return block
+
+
+def _starts_footer(lines: list[Line], index: int) -> bool:
+    """A legal footer, or an unsubscribe line among the message's last lines ("If you'd prefer not to hear
+    from me, click here."), as a sequencing tool appends: it and what follows it are not the draft."""
+    if _starts_disclaimer(lines, index):
+        return True
+    if not _UNSUBSCRIBE_RE.search(lines[index].text) or len(lines[index].text.split()) > 25:
+        return False
+    after = [line for line in _until_thread(lines, index + 1) if line.text.strip()]
+    return len(after) <= 3
+
+
+_UNSUBSCRIBE_RE = re.compile(
+    r"(?i)\b(?:unsubscribe|opt[ -]out|prefer not to (?:hear from|receive)|stop receiving|"
+    r"manage (?:your )?(?:e-?mail )?preferences|update your (?:e-?mail )?preferences)\b"
+)
 
 
 def _starts_disclaimer(lines: list[Line], index: int) -> bool:
@@ -221,8 +242,9 @@ def _starts_disclaimer(lines: list[Line], index: int) -> bool:
 
 def _drop_closing_name(own: list[Line]) -> tuple[list[Line], list[Line]]:
     """The lines that sign the message without a sign-off word, after a blank line: a lone name ("Maria",
-    "- Maria Lopez") as the last line, or a last paragraph of names and placeholders a tool fills in
-    ("{{ sender.name }}" / "{{ sender.title }}", "{{> signature}}")."""
+    "- Maria Lopez") as the last line; a last paragraph of names and placeholders a tool fills in
+    ("{{ sender.name }}" / "{{ sender.title }}", "{{> signature}}"); or a card that starts with a name and
+    carries a phone number, e-mail or web address, with no sentence in it (a signature under a P.S.)."""
     content = [index for index, line in enumerate(own) if line.text.strip()]
     if len(content) < 2:
         return own, []
@@ -235,10 +257,16 @@ def _drop_closing_name(own: list[Line]) -> tuple[list[Line], list[Line]]:
     single_name = len(block) == 1 and _NAME_LINE_RE.match(block[0])
     filled_in = len(block) <= _MAX_SIGNATURE_LINES and any(map(_only_placeholders, block)) and all(
         _NAME_LINE_RE.match(text) or _only_placeholders(text) for text in block)
-    if not (single_name or filled_in):
+    card = (1 < len(block) <= _MAX_SIGNATURE_LINES and _NAME_LINE_RE.match(block[0])
+            and any(_CONTACT_RE.search(text) for text in block) and not any(map(_reads_as_sentence, block)))
+    if not (single_name or filled_in or card):
         return own, []
     before = content[start - 1]
     return own[:before + 1], own[before + 1:]
+
+
+# A phone number, an e-mail address or a web address: what a signature card carries and prose rarely does.
+_CONTACT_RE = re.compile(r"\S@\S|https?://|\bwww\.|\+?\(?\d{2,4}\)?[ .-]?\d{3}[ .-]?\d{3,4}\b")
 
 
 def _only_placeholders(text: str) -> bool:
@@ -255,19 +283,24 @@ def _only_placeholders(text: str) -> bool:
 
 
 def _looks_like_prose(text: str) -> bool:
-    words = text.split()
+    words = _words(text)
     return len(words) > 12 or (len(words) > 6 and text.rstrip().endswith((".", "?", "!")))
 
 
 def _reads_as_sentence(text: str) -> bool:
     """A question, or a statement with lowercase words in it ("The quote is attached.", not "VP of Sales,
     Acme Inc."): not the name that follows a sign-off."""
-    words = text.split()
+    words = _words(text)
     ending = text.rstrip()[-1:]
     if _looks_like_prose(text) or (ending == "?" and len(words) >= 2):
         return True
     lowercase = [word for word in words if word[:1].islower() and word.strip(".,!") not in _TITLE_WORDS]
     return ending in ".!" and len(words) >= 3 and len(lowercase) >= 2
+
+
+def _words(text: str) -> list[str]:
+    """Words with a letter in them: "Tel. +46 31 555 02 87" is one word and a number."""
+    return [word for word in text.split() if any(char.isalpha() for char in word)]
 
 
 _TITLE_WORDS = frozenset({"of", "at", "and", "for", "the", "in", "to", "a", "an", "&", "de", "du", "von", "van"})
