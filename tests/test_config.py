@@ -78,6 +78,7 @@ def test_cli_flags_override_config(project):
         ("[rules.me-me-me]\nratoi = 2\n", "rules.me-me-me.ratoi: unknown parameter (allowed: min_count, ratio)"),
         ('[rules.me-me-me]\nratio = "high"\n', "rules.me-me-me.ratio: must be a number"),
         ('fail-on = "sometimes"\n', "fail-on: 'sometimes' is not one of"),
+        ('template-files = "templates/*"\n', "template-files: must be a list of strings"),
         ("select = [\n", "not valid TOML"),
     ],
 )
@@ -152,3 +153,21 @@ def test_an_edited_config_is_read_again_in_the_same_process(project):
 
     os.utime(config, ns=(config.stat().st_atime_ns, config.stat().st_mtime_ns + 1_000_000))
     assert settings_for_path(str(project / "drafts" / "spiel.txt")).ignore == ("filler",)
+
+
+TEMPLATE = "Hi {{first_name}},\n\nThe Q3 report for {{company}} is attached. Does Tuesday at 10 work to go through it?\n"
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]])
+def test_template_files_are_linted_as_templates_and_the_rest_as_drafts(project, cache):
+    """The same text in a folder that `template-files` names and in one it does not: only the draft has
+    unfilled placeholders, in either order and from the cache (whose key knows which file is which)."""
+    (project / ".followup-lint.toml").write_text('template-files = ["sequences/*"]\n')
+    for folder in ("sequences/intro", "drafts"):
+        (project / folder).mkdir(parents=True, exist_ok=True)
+        (project / folder / "step.txt").write_text(TEMPLATE)
+    for order in (["sequences", "drafts"], ["drafts", "sequences"], ["sequences", "drafts"]):
+        result = run_cli("check", *order, "--format", "json", *cache, cwd=project)
+        unfilled = {file["path"] for file in json.loads(result.stdout)["files"]
+                    for f in file["findings"] if f["rule"] == "unfilled-placeholder"}
+        assert unfilled == {"drafts/step.txt"}, result.stdout

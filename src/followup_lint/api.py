@@ -88,7 +88,7 @@ def lint_sources(sources: Sequence[Source], *, metadata: dict[str, Any] | None =
     `forget_words` to lint inside a spaCy memory zone, which frees them afterwards."""
     settings = (settings or DEFAULT_SETTINGS).with_cli(select=tuple(select or ()), ignore=tuple(ignore or ()),
                                                        rules_dirs=tuple(rules_dirs))
-    per_source = [extract_drafts(source, metadata) for source in sources]
+    per_source = [extract_drafts(source, _metadata_for(source, metadata, settings)) for source in sources]
     drafts = [draft for drafts in per_source for draft in drafts]
     linter = linter_for(settings)  # built outside the zone: the words of its patterns must stay
     if forget_words:
@@ -99,6 +99,14 @@ def lint_sources(sources: Sequence[Source], *, metadata: dict[str, Any] | None =
     else:
         reports = iter(linter.lint(drafts))
     return [_merged([next(reports) for _ in drafts], drafts) for drafts in per_source]
+
+
+def _metadata_for(source: Source, metadata: dict[str, Any] | None, settings: Settings) -> dict[str, Any] | None:
+    """The metadata given, and `template: true` for a file that the settings' `template-files` name (unless
+    the metadata says otherwise)."""
+    if settings.is_template_file(source.path) and "template" not in (metadata or {}):
+        return {**(metadata or {}), "template": True}
+    return metadata
 
 
 def _merged(reports: list[FileReport], drafts: list) -> FileReport:

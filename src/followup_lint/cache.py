@@ -100,12 +100,14 @@ def rules_dirs_digest(directories: Iterable[str | os.PathLike[str]]) -> str:
     return digest.hexdigest()
 
 
-def cache_key(content: bytes, config_fingerprint: str, version: str, *, path: str | None = None) -> str:
+def cache_key(content: bytes, config_fingerprint: str, version: str, *, path: str | None = None,
+              template: bool = False) -> str:
     """The key of one draft's result. Only the file-name suffixes of `path` count (they decide whether the
-    draft is a template); the rest of the path does not, so a renamed or copied file still hits."""
+    draft is a template), and whether the configuration's `template-files` name it; the rest of the path
+    does not, so a renamed or copied file still hits."""
     suffix = "".join(PurePath(path).suffixes).lower() if path and path != "-" else ""
     digest = hashlib.sha256()
-    for part in (f"schema={SCHEMA}", version, config_fingerprint, suffix):
+    for part in (f"schema={SCHEMA}", version, config_fingerprint, suffix, "template" if template else ""):
         encoded = part.encode("utf-8", "surrogatepass")
         digest.update(len(encoded).to_bytes(8, "big"))
         digest.update(encoded)
@@ -125,9 +127,9 @@ def sequence_key(sequence: Any, config_fingerprint: str, version: str | None = N
     return cache_key(content, config_fingerprint, version or tool_version())
 
 
-def source_key(source: Source, config_fingerprint: str, version: str | None = None) -> str:
+def source_key(source: Source, config_fingerprint: str, version: str | None = None, *, template: bool = False) -> str:
     content = source.text.encode("utf-8", "surrogatepass")
-    return cache_key(content, config_fingerprint, version or tool_version(), path=source.path)
+    return cache_key(content, config_fingerprint, version or tool_version(), path=source.path, template=template)
 
 
 class ReportCache:
@@ -211,8 +213,8 @@ def _write_atomically(target: Path, text: str) -> None:
 
 
 def lint_through_cache(sources: Sequence[Source], lint: Callable[[list[Source]], list[FileReport]], *,
-                       cache: ReportCache | None, config_fingerprint: str,
-                       version: str | None = None) -> list[FileReport]:
+                       cache: ReportCache | None, config_fingerprint: str, version: str | None = None,
+                       is_template: Callable[[str | None], bool] = lambda path: False) -> list[FileReport]:
     """Reports for `sources` in their order: cached ones from `cache`, the rest from `lint` (called once,
     with the misses only, e.g. ``api.lint_sources`` or ``parallel.lint_sources``), which are then stored.
 
@@ -220,7 +222,7 @@ def lint_through_cache(sources: Sequence[Source], lint: Callable[[list[Source]],
     if cache is None:
         return list(lint(list(sources)))
     version = version or tool_version()
-    keys = [source_key(source, config_fingerprint, version) for source in sources]
+    keys = [source_key(source, config_fingerprint, version, template=is_template(source.path)) for source in sources]
     reports: list[FileReport | None] = [
         cache.get(key, path=source.display_path, source_text=source.text) for key, source in zip(keys, sources)
     ]

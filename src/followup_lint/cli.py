@@ -243,7 +243,7 @@ def lint_groups(groups: dict, *, metadata: dict, jobs: int | None, cache, show_d
             def lint(batch, settings=settings):
                 return pool.lint_sources(batch, metadata=metadata, settings=settings)
 
-            reports = lint_through_cache(sources, lint, cache=cache,
+            reports = lint_through_cache(sources, lint, cache=cache, is_template=settings.is_template_file,
                                          config_fingerprint=config_fingerprint(settings, metadata))
             if show_diff or apply_fix:
                 reports = apply_fixes(sources, reports, show_diff=show_diff, write=apply_fix, stdin_ids=stdin_ids,

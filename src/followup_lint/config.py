@@ -22,7 +22,8 @@ else:  # pragma: no cover
 CONFIG_FILE = ".followup-lint.toml"
 SEVERITIES = ("info", "warning", "error")
 FAIL_ON = ("info", "warning", "error", "never")
-LIST_KEYS = ("select", "ignore", "extend-select", "rules-dirs", "templates-dirs", "exclude", "extend-exclude")
+LIST_KEYS = ("select", "ignore", "extend-select", "rules-dirs", "templates-dirs", "template-files", "exclude",
+             "extend-exclude")
 KEYS = (*LIST_KEYS, "severity", "rules", "fail-on")
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".followup-lint-cache")
 
@@ -43,6 +44,7 @@ class Settings:
     params: tuple[tuple[str, str, Any], ...] = ()  # (rule id, param, value)
     rules_dirs: tuple[str, ...] = ()
     templates_dirs: tuple[str, ...] = ()
+    template_files: tuple[str, ...] = ()  # globs, made absolute: files linted as templates
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     fail_on: str = "warning"
@@ -63,6 +65,13 @@ class Settings:
             fail_on=fail_on or self.fail_on,
             rules_dirs=(*self.rules_dirs, *rules_dirs),
         )
+
+    def is_template_file(self, path: str | None) -> bool:
+        """A file that `template-files` names: linted as a template, whatever its suffix."""
+        if not path or path == "-" or not self.template_files:
+            return False
+        absolute = str(Path(path).resolve())
+        return any(fnmatch.fnmatch(absolute, pattern) for pattern in self.template_files)
 
     def is_excluded(self, path: str) -> bool:
         parts = Path(path).parts
@@ -149,6 +158,7 @@ def settings_from_table(data: Any, name: str, base: Path, known_rules: dict[str,
         severity=tuple(sorted(severity.items())), params=params,
         rules_dirs=tuple(str((base / d).resolve()) for d in values["rules-dirs"]),
         templates_dirs=tuple(str((base / d).resolve()) for d in values["templates-dirs"]),
+        template_files=tuple(str(base.resolve() / pattern) for pattern in values["template-files"]),
         exclude=values["exclude"] or DEFAULT_EXCLUDE, extend_exclude=values["extend-exclude"], fail_on=fail_on,
     )
 

@@ -27,6 +27,9 @@ fail-on = "warning"
 # Globs of paths to skip when walking folders.
 # extend-exclude = ["archive/*"]
 
+# Globs of files that are templates whatever their suffix: their placeholders are expected.
+# template-files = ["sequences/*"]
+
 # Severity per rule.
 # [severity]
 # filler = "warning"
