@@ -14,7 +14,7 @@ _PATTERNS = (
     ("comment", r"\{\{!--.*?--\}\}|\{\{!.*?\}\}|\{\{--.*?--\}\}|\{#.*?#\}"),
     ("control", r"\*\|(?:IF|IFNOT|ELSEIF|ELSE|END):[^|\n]{0,60}\|\*|\{%-?.*?-?%\}|\{\{~?[#/^>](?:[^{}]|\{[^{}]*\})*?\}\}|\{\{~?else(?:\s[^{}\n]*)?~?\}\}|<%(?!=).*?%>|@(?:if|else|elseif|endif|foreach|endforeach|unless|endunless)\b(?:\([^()\n]*\))?"),
     ("variable", r"\{\{\{[^{}\n]{1,200}\}\}\}"),
-    ("variable", r"\{\{(?:[^{}\n]|\{[^{}\n]*\}){1,200}?\}\}"),
+    ("variable", r"\{\{(?:[^{}\n]|\n(?!\s*\n)|\{[^{}\n]*\}){1,200}?\}\}"),  # a wrapped line may break it, not a paragraph
     ("variable", r"<%=.*?%>|\$\{[^{}\n]{1,80}\}"),
     ("variable", r"<<[^<>\n]{1,80}>>"),
     ("variable", r"\*\|[A-Za-z][\w:]{0,60}\|\*"),  # Mailchimp: *|FNAME|*
