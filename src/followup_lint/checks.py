@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from .business_days import as_datetime, business_days_between
 from .detectors import Hit, RuleContext
-from .placeholders import find_placeholders
+from .placeholders import replace_placeholders
 from .token_facts import is_placeholder, placeholder_positions
 
 CHECKS: dict[str, Callable[..., Iterable[Hit]]] = {}
@@ -152,7 +152,7 @@ def subject_line(rule, context: RuleContext) -> Iterator[Hit]:
         return
     stripped = subject.strip()
     whole = (0, len(subject))
-    words = _WORD.findall(_placeholders_replaced(stripped, "name"))  # a placeholder is one word
+    words = _WORD.findall(replace_placeholders(stripped, "name"))  # a placeholder is one word
     bare = re.sub(r"(?i)^(?:re|fwd?|aw)\s*:\s*", "", stripped).strip(" .!?:-").lower()
     if not stripped:
         yield Hit(*whole, {"problem": "the subject is empty"})
@@ -162,20 +162,11 @@ def subject_line(rule, context: RuleContext) -> Iterator[Hit]:
         yield Hit(*whole, {"problem": "\"Re:\" on a first touch pretends to continue a conversation"})
     elif len(words) > rule.params["max_words"]:
         yield Hit(*whole, {"problem": f"{len(words)} words (keep it to {rule.params['max_words']})"})
-    elif _shouts(_placeholders_replaced(stripped, "")):
+    elif _shouts(replace_placeholders(stripped)):
         yield Hit(*whole, {"problem": "ALL CAPS reads as shouting"})
 
 
 _WORD = re.compile(r"[\w'’-]*\w[\w'’-]*")
-
-
-def _placeholders_replaced(text: str, word: str) -> str:
-    """The text with each variable placeholder as ``word`` and each template tag or comment removed."""
-    kept, position = [], 0
-    for placeholder in find_placeholders(text):
-        kept += [text[position:placeholder.start], word if placeholder.kind == "variable" else ""]
-        position = placeholder.end
-    return "".join([*kept, text[position:]])
 
 
 def _shouts(text: str) -> bool:

@@ -62,6 +62,15 @@ def find_placeholders(text: str) -> list[Placeholder]:
     return found
 
 
+def replace_placeholders(text: str, variable: str = "") -> str:
+    """The text with each variable placeholder as ``variable`` and each template tag or comment removed."""
+    kept, position = [], 0
+    for placeholder in find_placeholders(text):
+        kept += [text[position:placeholder.start], variable if placeholder.kind == "variable" else ""]
+        position = placeholder.end
+    return "".join([*kept, text[position:]])
+
+
 def placeholder_name(raw: str) -> str:
     """`{{ $lead->firstname ?? '' }}` -> "firstname"; `[First Name]` -> "first_name"."""
     if raw.startswith("[[") and ":" in raw:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..directives import DIRECTIVE_LINE_RE
-from ..placeholders import find_placeholders
+from ..placeholders import find_placeholders, replace_placeholders
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _SUBJECT_RE = re.compile(r"(?i)subject:[ \t]*(?P<subject>.*?)\s*$")
@@ -73,6 +73,14 @@ _DISCLAIMER_WORDS_RE = re.compile(
     r"notify the sender|delete (?:this|it|the)|destroy|disclosure|mistransmission|waived?)\b"
 )
 _HEADER_DATE_RE = re.compile(r"(?i)^\s*\*?(?:Sent|Date|Envoyé|Gesendet|Datum)\*?:\s*(?P<date>.+?)\s*$")
+# A phone number, an e-mail address or a web address: what a signature card carries and prose rarely does.
+_CONTACT_RE = re.compile(r"\S@\S|https?://|\bwww\.|\+?\(?\d{2,4}\)?[ .-]?\d{3}[ .-]?\d{3,4}\b")
+_UNSUBSCRIBE_RE = re.compile(
+    r"(?i)\b(?:unsubscribe|opt[ -]out|prefer not to (?:hear from|receive)|stop receiving|"
+    r"manage (?:your )?(?:e-?mail )?preferences|update your (?:e-?mail )?preferences)\b"
+)
+# Lowercase words a job title or company line may hold without being a sentence ("VP of Sales").
+_TITLE_WORDS = frozenset({"of", "at", "and", "for", "the", "in", "to", "a", "an", "&", "de", "du", "von", "van"})
 
 
 @dataclass
@@ -223,12 +231,6 @@ def _starts_footer(lines: list[Line], index: int) -> bool:
     return len(after) <= 3
 
 
-_UNSUBSCRIBE_RE = re.compile(
-    r"(?i)\b(?:unsubscribe|opt[ -]out|prefer not to (?:hear from|receive)|stop receiving|"
-    r"manage (?:your )?(?:e-?mail )?preferences|update your (?:e-?mail )?preferences)\b"
-)
-
-
 def _starts_disclaimer(lines: list[Line], index: int) -> bool:
     """A confidentiality notice or disclaimer from this line to the end of the message: it starts like one
     ("CONFIDENTIALITY NOTICE:", "This e-mail and any attachments ...") and what follows uses at least
@@ -265,21 +267,9 @@ def _drop_closing_name(own: list[Line]) -> tuple[list[Line], list[Line]]:
     return own[:before + 1], own[before + 1:]
 
 
-# A phone number, an e-mail address or a web address: what a signature card carries and prose rarely does.
-_CONTACT_RE = re.compile(r"\S@\S|https?://|\bwww\.|\+?\(?\d{2,4}\)?[ .-]?\d{3}[ .-]?\d{3,4}\b")
-
-
 def _only_placeholders(text: str) -> bool:
     """A line of placeholders and template tags, perhaps with separators: "{{ title }} | {{ company }}"."""
-    found = find_placeholders(text)
-    if not found:
-        return False
-    rest, position = [], 0
-    for placeholder in found:
-        rest.append(text[position:placeholder.start])
-        position = placeholder.end
-    rest.append(text[position:])
-    return not "".join(rest).strip(" \t\r\n,|•·-–—")
+    return bool(find_placeholders(text)) and not replace_placeholders(text).strip(" \t\r\n,|•·-–—")
 
 
 def _looks_like_prose(text: str) -> bool:
@@ -301,9 +291,6 @@ def _reads_as_sentence(text: str) -> bool:
 def _words(text: str) -> list[str]:
     """Words with a letter in them: "Tel. +46 31 555 02 87" is one word and a number."""
     return [word for word in text.split() if any(char.isalpha() for char in word)]
-
-
-_TITLE_WORDS = frozenset({"of", "at", "and", "for", "the", "in", "to", "a", "an", "&", "de", "du", "von", "van"})
 
 
 def last_contact(thread: list[Line]) -> dt.datetime | None:
