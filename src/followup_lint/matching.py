@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass
 
 import regex
-from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, NORM, ORTH, SENT_START, TAG
+from spacy.attrs import IDX, LEMMA, LENGTH, NORM, ORTH, SENT_START, TAG
 from spacy.errors import MatchPatternError
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
 
-from .parse import SENTENCE_TABLE, doc_text, get_pipeline, lookup_lemma, make_pattern_doc
+from .parse import SENTENCE_TABLE, SOFT_SPACES, doc_text, get_pipeline, lookup_lemma, make_pattern_doc
 from .sentences import Sentence
 from .token_facts import counts_as_word
 from .token_matcher import TokenMatcher, Unsupported
@@ -208,17 +208,14 @@ def matching_view(doc: Doc) -> tuple[Doc, list[int] | None]:
     """The draft as phrases and token patterns read it: a space token inside a sentence (the break of a
     hard-wrapped line, a double space) is left out, so "assume we⏎are done" matches "assume we are done".
     A paragraph break and a break between sentences stay. Returns the view and, for each of its tokens, the
-    token's position in ``doc``; (``doc``, None) when nothing is left out."""
-    length = len(doc)
-    if length < 3:
-        return doc, None
-    orths, spaces, sentence_starts = doc.to_array([ORTH, IS_SPACE, SENT_START]).T.tolist()
-    strings = doc.vocab.strings
-    inside = {index for index in range(1, length - 1)
-              if spaces[index] and sentence_starts[index + 1] != 1 and strings[orths[index]].count("\n") < 2}
+    token's position in ``doc``; (``doc``, None) when nothing is left out. The sentence component lists
+    those space tokens (``parse.SOFT_SPACES``) as it splits sentences."""
+    inside = set(doc.user_data.get(SOFT_SPACES, ()))
     if not inside:
         return doc, None
-    kept = [index for index in range(length) if index not in inside]
+    kept = [index for index in range(len(doc)) if index not in inside]
+    strings = doc.vocab.strings
+    orths = doc.to_array(ORTH).tolist()
     view = Doc(doc.vocab, words=[strings[orths[index]] for index in kept])
     view.from_array(_VIEW_ATTRS, doc.to_array(_VIEW_ATTRS)[kept])
     return view, kept

@@ -25,6 +25,7 @@ from .token_facts import FIRST_PERSON_TAG, PLACEHOLDER_TAG, SECOND_PERSON_TAG, T
 
 PLACEHOLDER_NORM = "__placeholder__"
 SENTENCE_TABLE = "followup_lint.sentence_table"
+SOFT_SPACES = "followup_lint.soft_spaces"  # space tokens inside a sentence: a wrapped line's break, a double space
 DOC_TEXT = "followup_lint.text"
 SENTENCE_END = frozenset({".", "!", "?", "…", "!!", "!!!", "?!", "!?", "??", "...", "?!?"})
 LINE_END_BREAKS = frozenset({".", "!", "?", "…", ",", ":", ";", ")", "...", "!!", "?!"})
@@ -44,7 +45,6 @@ _PERSON = {FIRST_PERSON_TAG: "first", SECOND_PERSON_TAG: "second"}
 Token.set_extension("placeholder", getter=lambda t: t.lemma_ if t.tag_ == PLACEHOLDER_TAG else "", force=True)
 Token.set_extension("template_tag", getter=lambda t: t.tag_ == TEMPLATE_TAG, force=True)
 Token.set_extension("person", getter=lambda t: _PERSON.get(t.tag_, ""), force=True)
-
 
 
 class MergePlaceholders:
@@ -129,10 +129,11 @@ def mark_person(doc: Doc) -> Doc:
     lowers, orths, tags, spaces = doc.to_array([LOWER, ORTH, TAG, IS_SPACE]).T.tolist()
     tags = [tag or (word if orth in _NOT_A_PERSON_IDS else _PERSON_BY_LOWER.get(lower, word))
             for lower, orth, tag in zip(lowers, orths, tags)]
-    words = [index for index, space in enumerate(spaces) if not space]  # "let me⏎know" is "let me know"
-    word_lowers = [lowers[index] for index in words]
     for ids in _FORMULAIC_IDS:
-        for start in _occurrences(word_lowers, ids):
+        if ids[0] not in lowers:
+            continue
+        words = [index for index, space in enumerate(spaces) if not space]  # "let me⏎know" is "let me know"
+        for start in _occurrences([lowers[index] for index in words], ids):
             for index in words[start:start + len(ids)]:
                 if tags[index] == first:
                     tags[index] = word
@@ -213,6 +214,8 @@ def set_sentence_starts(doc: Doc) -> Doc:
             seen_end = False
         last_content = index
     doc.from_array([SENT_START], numpy.array(marks, dtype="int64").astype("uint64").reshape(-1, 1))
+    doc.user_data[SOFT_SPACES] = [index for index in range(1, length - 1)  # read by matching.matching_view
+                                  if space[index] and marks[index + 1] != 1 and text[index].count("\n") < 2]
     doc.user_data[SENTENCE_TABLE] = build_table(  # read by matching.sentence_table
         spans_from_starts(starts, len(doc)), text, tokens.tag, tokens.space, tokens.punct, tokens.idx,
         placeholder=tokens.placeholder, template=tokens.template)

@@ -173,7 +173,7 @@ def word_syllables(word: str) -> int:
 
 def count_syllables(text: str) -> int:
     """textstat.syllable_count(text)."""
-    return sum(word_syllables(word) for word in _words(text).lower().split()) if text else 0
+    return _syllables(_without_punctuation(text)) if text else 0
 
 
 def flesch_kincaid_grade(text: str) -> float:
@@ -181,11 +181,11 @@ def flesch_kincaid_grade(text: str) -> float:
     removes it again for each count, and its per-function caches hash every sentence."""
     if not text:
         return 0.0
-    kept = _words(text)
+    kept = _without_punctuation(text)
     words = len(kept.split())
     sentences = _count_sentences(text)
     sentence_length = words / sentences if sentences else 0.0
-    syllables = sum(word_syllables(word) for word in kept.lower().split()) / words if words else 0.0
+    syllables = _syllables(kept) / words if words else 0.0
     if sentence_length == 0 or syllables == 0:
         return 0.0
     return (0.39 * sentence_length) + (11.8 * syllables) - 15.59
@@ -198,14 +198,18 @@ _PUNCTUATION = re.compile(r"'(?![tsd]|ve|ll|re)|[^\w\s']")
 _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 
 
-def _words(text: str) -> str:
+def _without_punctuation(text: str) -> str:
     """textstat's remove_punctuation(text, rm_apostrophe=False): what its word lists split."""
     return _PUNCTUATION.sub("", text)
+
+
+def _syllables(kept: str) -> int:
+    return sum(word_syllables(word) for word in kept.lower().split())
 
 
 def _count_sentences(text: str) -> int:
     """textstat's count_sentences: pieces ending in . ! ?, not counting those of two words or fewer (removing
     punctuation never adds a word, so a piece of two whitespace-separated parts or fewer is not cleaned)."""
     pieces = _SENTENCE.findall(text)
-    short = sum(1 for piece in pieces if len(piece.split()) <= 2 or len(_words(piece).split()) <= 2)
+    short = sum(1 for piece in pieces if len(piece.split()) <= 2 or len(_without_punctuation(piece).split()) <= 2)
     return max(1, len(pieces) - short)
